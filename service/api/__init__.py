@@ -1,0 +1,31 @@
+"""The HTTP layer: one flask-smorest blueprint per resource, registered in display order."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service.api import (
+    factors,
+    questionnaire,
+    recommendations,
+    red_flags,
+    reference,
+    root,
+    sources,
+    tips,
+    treatments,
+)
+from service.api.catalog import Catalog
+from service.api.problems import ProblemApi
+
+MODULES = (root, treatments, tips, red_flags, factors, questionnaire, recommendations, sources, reference)
+
+
+def register_blueprints(app: Flask, api: ProblemApi, cat: Catalog) -> None:
+    """Register every resource's blueprint and pre-serialise its content."""
+    for module in MODULES:
+        api.register_blueprint(module.blp)
+        publish = getattr(module, "publish", None)
+        if publish:
+            publish(cat)
+    app.register_blueprint(root.assets)

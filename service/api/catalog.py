@@ -1,0 +1,79 @@
+"""Every content representation serialised once per language at startup, served as bytes with a strong ETag."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from flask import Response, current_app, request
+
+from service.engine.models import KnowledgeBase
+from service.schemas.base import LANG
+
+JSON = "application/json"
+
+
+def etag_of(body: bytes) -> str:
+    """Strong ETag from the bytes: identical on every worker and after restarts."""
+    return hashlib.sha256(body).hexdigest()[:32]
+
+
+class Catalog:
+    """Pre-dumped content per language; `render` builds a response, answering 304 when the ETag matches."""
+
+    def __init__(self, kb: KnowledgeBase, max_age: int) -> None:
+        self.kb = kb
+        self.cache_control = f"public, max-age={max_age}"
+        self._dumped: dict[tuple[str, str], Any] = {}
+        self._bytes: dict[tuple[str, str], tuple[bytes, str]] = {}
+
+    def add(self, name: str, build: Callable[[], Any]) -> None:
+        """Dump `build()` in every language and keep both the data and its bytes."""
+        for lang in self.kb.languages:
+            token = LANG.set(lang)
+            try:
+                data = build()
+            finally:
+                LANG.reset(token)
+            body = orjson.dumps(data)
+            self._dumped[name, lang] = data
+            self._bytes[name, lang] = (body, etag_of(body))
+
+    def data(self, name: str, lang: str) -> Any:
+        return self._dumped[name, lang]
+
+    def language(self) -> str:
+        """The best language for this request (Accept-Language), English by default."""
+        return request.accept_languages.best_match(self.kb.languages, default=self.kb.languages[0]) or "en"
+
+    def send(self, name: str) -> Response:
+        """The prebuilt representation `name` in the negotiated language."""
+        lang = self.language()
+        body, etag = self._bytes[name, lang]
+        return self.respond(body, etag, lang)
+
+    def send_data(self, data: Any, lang: str) -> Response:
+        """A representation assembled per request (filtered lists)."""
+        body = orjson.dumps(data)
+        return self.respond(body, etag_of(body), lang)
+
+    def respond(self, body: bytes, etag: str, lang: str) -> Response:
+        headers = {"Cache-Control": self.cache_control, "Vary": "Accept-Language", "Content-Language": lang}
+        if request.if_none_match.contains(etag):
+            response = Response(status=304, headers=headers)
+        else:
+            response = Response(body, mimetype=JSON, headers=headers)
+        response.set_etag(etag)
+        return response
+
+
+def catalog() -> Catalog:
+    """The app's catalog."""
+    return current_app.extensions["catalog"]  # type: ignore[no-any-return]
+
+
+def knowledge() -> KnowledgeBase:
+    """The app's knowledge base."""
+    return catalog().kb

@@ -1,0 +1,39 @@
+"""Factors: the vocabulary of what a person may report (conditions, medicines, preferences, places, ...)."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api.args import query
+from service.api.catalog import Catalog, catalog
+from service.engine.models import FactorKind
+from service.schemas.base import BaseSchema, doc
+from service.schemas.content import FactorSchema
+
+blp = Blueprint("Factors", __name__, url_prefix="/v1/factors", description="Ids accepted by POST /v1/recommendations.")
+
+
+class FactorQuerySchema(BaseSchema):
+    kind = ma.fields.Enum(FactorKind, by_value=True, metadata=doc("Only factors of this kind."))
+
+
+def publish(cat: Catalog) -> None:
+    cat.add("factors", lambda: FactorSchema(many=True).dump(cat.kb.factors))
+    for kind in FactorKind:
+        chosen = [f for f in cat.kb.factors if f.kind is kind]
+        cat.add(f"factors:{kind.value}", lambda chosen=chosen: FactorSchema(many=True).dump(chosen))
+
+
+@blp.route("")
+class Factors(MethodView):
+    @blp.doc(operationId="listFactors")
+    @query(blp, FactorQuerySchema)
+    @blp.response(200, FactorSchema(many=True))
+    def get(self, args):
+        """List factors
+
+        Conditions, medicine classes, preferences and jurisdictions a person may report, and the factors derived
+        from age, pregnancy, breastfeeding and place that treatments' cautions refer to.
+        """
+        kind = args.get("kind")
+        return catalog().send(f"factors:{kind.value}" if kind else "factors")

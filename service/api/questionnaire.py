@@ -1,0 +1,77 @@
+"""The intake questionnaire an app renders its form from: red-flag questions first, then the rest."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api.args import no_query
+from service.api.catalog import Catalog, catalog
+from service.engine.models import Factor, KnowledgeBase, Urgency
+from service.schemas.content import QuestionSchema
+from service.schemas.recommendations import RANGES
+
+blp = Blueprint("Questionnaire", __name__, url_prefix="/v1/questionnaire", description="Intake questions, in order.")
+URGENCY_ORDER = list(Urgency)
+
+
+def _options(kb: KnowledgeBase, source: str | None) -> list[dict[str, object]]:
+    if source is None:
+        return []
+    if source == "treatments":
+        return [{"value": t.id, "label": t.name} for t in kb.treatments]
+    if source == "red_flags":
+        return [{"value": f.id, "label": f.question} for f in kb.red_flags]
+    kind = source.split(":", 1)[1]
+    return [{"value": f.id, "label": f.label} for f in kb.factors if isinstance(f, Factor) and f.kind.value == kind]
+
+
+def questions(kb: KnowledgeBase) -> list[dict[str, object]]:
+    """Red-flag questions (most urgent first), then the intake questions with their choices and ranges."""
+    flags = sorted(kb.red_flags, key=lambda f: URGENCY_ORDER.index(f.urgency))
+    out: list[dict[str, object]] = [
+        {
+            "id": f"red-flag-{f.id}",
+            "prompt": f.question,
+            "help": f.meaning,
+            "answer_type": "boolean",
+            "field": "red_flags",
+            "value": f.id,
+            "minimum": None,
+            "maximum": None,
+            "options": [],
+        }
+        for f in flags
+    ]
+    for q in kb.questions:
+        low, high = RANGES.get(q.field, (None, None))
+        out.append(
+            {
+                "id": q.id,
+                "prompt": q.prompt,
+                "help": q.help,
+                "answer_type": q.answer_type,
+                "field": q.field,
+                "value": None,
+                "minimum": low,
+                "maximum": high,
+                "options": _options(kb, q.options_from),
+            }
+        )
+    return out
+
+
+def publish(cat: Catalog) -> None:
+    cat.add("questionnaire", lambda: QuestionSchema(many=True).dump(questions(cat.kb)))
+
+
+@blp.route("")
+class Questionnaire(MethodView):
+    @blp.doc(operationId="getQuestionnaire")
+    @no_query(blp)
+    @blp.response(200, QuestionSchema(many=True))
+    def get(self):
+        """Get the intake questionnaire
+
+        Ordered questions with prompts, answer types, choices and the request field each fills. Ask every red-flag
+        question first; when all were asked, send `red_flags_screened: true`.
+        """
+        return catalog().send("questionnaire")

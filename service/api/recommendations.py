@@ -1,0 +1,56 @@
+"""POST /v1/recommendations: triage, ranked and excluded options, tips and disclaimers for one report."""
+
+import orjson
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from service.api.catalog import catalog
+from service.api.examples import REQUEST_EXAMPLES
+from service.engine import check_report, recommend
+from service.schemas.base import LANG
+from service.schemas.recommendations import RecommendationRequestSchema, RecommendationSchema
+
+blp = Blueprint(
+    "Recommendations", __name__, url_prefix="/v1/recommendations", description="Personal, explained recommendations."
+)
+REQUEST, RESPONSE = RecommendationRequestSchema(), RecommendationSchema()
+
+
+@blp.before_request
+def require_json() -> None:
+    """Only JSON bodies: any other content type would be read as an empty report."""
+    if request.method == "POST" and request.mimetype != "application/json":
+        abort(415, message="Send the report as application/json.")
+
+
+@blp.route("")
+class Recommendations(MethodView):
+    @blp.doc(operationId="createRecommendation")
+    @blp.arguments(REQUEST, examples=REQUEST_EXAMPLES)
+    @blp.response(
+        200,
+        RecommendationSchema,
+        headers={"Cache-Control": {"description": "Always no-store.", "schema": {"type": "string"}}},
+    )
+    @blp.alt_response(415, description="The body is not application/json.")
+    def post(self, report):
+        """Get recommendations for a report
+
+        Red flags are checked first: an emergency answers with the action and disclaimers only. Otherwise the answer
+        ranks the options that fit, lists every other option with the reason, and adds tips, disclaimers and the
+        trace of rules. Nothing sent is stored or logged; the response is `Cache-Control: no-store`.
+        """
+        cat = catalog()
+        problems = check_report(report, cat.kb)
+        if problems:
+            abort(422, errors={"json": {field: [message] for field, message in problems}})
+        lang = cat.language()
+        result = recommend(report, cat.kb, lang)
+        token = LANG.set(lang)
+        try:
+            body = RESPONSE.dump(result) | {"content_version": cat.kb.content_version}
+        finally:
+            LANG.reset(token)
+        headers = {"Cache-Control": "no-store", "Content-Language": lang}
+        return Response(orjson.dumps(body), mimetype="application/json", headers=headers)

@@ -1,0 +1,28 @@
+"""Red flags: warning signs that need emergency, same-day or soon care."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api.args import no_query
+from service.api.catalog import Catalog, catalog
+from service.schemas.content import RedFlagSchema
+
+blp = Blueprint("Red flags", __name__, url_prefix="/v1/red-flags", description="Warning signs and their urgency.")
+
+
+def publish(cat: Catalog) -> None:
+    cat.add("red-flags", lambda: RedFlagSchema(many=True).dump(cat.kb.red_flags))
+
+
+@blp.route("")
+class RedFlags(MethodView):
+    @blp.doc(operationId="listRedFlags")
+    @no_query(blp)
+    @blp.response(200, RedFlagSchema(many=True))
+    def get(self):
+        """List red flags
+
+        Each warning sign as a yes/no question with what it may mean and how urgent it is. Send the ids answered
+        yes in `red_flags` of POST /v1/recommendations.
+        """
+        return catalog().send("red-flags")

@@ -1,0 +1,85 @@
+"""Reference content: the condition, the evidence scale, disclaimers and the API's meta data."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api.args import no_query
+from service.api.catalog import Catalog, catalog
+from service.config import API_VERSION
+from service.schemas.content import ConditionSchema, DisclaimerSchema, EvidenceScaleSchema, MetaSchema
+
+blp = Blueprint("Reference", __name__, url_prefix="/v1", description="The condition, grading scale, disclaimers, meta.")
+
+
+def meta(kb):  # type: ignore[no-untyped-def]
+    """Content version, counts and review dates."""
+    graded = (*kb.treatments, *kb.tips, kb.condition)
+    return {
+        "content_version": kb.content_version,
+        "content_hash": kb.content_hash,
+        "api_version": API_VERSION,
+        "languages": list(kb.languages),
+        "counts": {k: len(getattr(kb, k)) for k in ("treatments", "tips", "red_flags", "factors", "sources")},
+        "latest_review": max(g.last_reviewed for g in graded),
+        "next_review_due": min(g.next_review_due for g in graded),
+    }
+
+
+def publish(cat: Catalog) -> None:
+    kb = cat.kb
+    cat.add("condition", lambda: ConditionSchema().dump(kb.condition))
+    cat.add("evidence-levels", lambda: EvidenceScaleSchema().dump(kb.evidence_scale))
+    cat.add("disclaimers", lambda: DisclaimerSchema(many=True).dump(kb.disclaimers))
+    cat.add("meta", lambda: MetaSchema().dump(meta(kb)))
+
+
+@blp.route("/condition")
+class ConditionView(MethodView):
+    @blp.doc(operationId="getCondition")
+    @no_query(blp)
+    @blp.response(200, ConditionSchema)
+    def get(self):
+        """Describe sciatica
+
+        What sciatica is, common causes, the duration stages, the integrative plan, and its ICD-10-CM and SNOMED CT codes.
+        """
+        return catalog().send("condition")
+
+
+@blp.route("/evidence-levels")
+class EvidenceLevels(MethodView):
+    @blp.doc(operationId="getEvidenceLevels")
+    @no_query(blp)
+    @blp.response(200, EvidenceScaleSchema)
+    def get(self):
+        """Explain the evidence scale
+
+        Definitions of certainty, direction, strength and scope, and how SORT, NICE wording and Oxford CEBM map onto them.
+        """
+        return catalog().send("evidence-levels")
+
+
+@blp.route("/disclaimers")
+class Disclaimers(MethodView):
+    @blp.doc(operationId="listDisclaimers")
+    @no_query(blp)
+    @blp.response(200, DisclaimerSchema(many=True))
+    def get(self):
+        """List disclaimers
+
+        The general disclaimer and the situation-specific ones a recommendation may carry.
+        """
+        return catalog().send("disclaimers")
+
+
+@blp.route("/meta")
+class Meta(MethodView):
+    @blp.doc(operationId="getMeta")
+    @no_query(blp)
+    @blp.response(200, MetaSchema)
+    def get(self):
+        """Describe this release
+
+        Content version and hash, API version, item counts and review dates.
+        """
+        return catalog().send("meta")

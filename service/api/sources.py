@@ -1,0 +1,44 @@
+"""Sources: guidelines, reviews, trials and patient information behind every claim."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from service.api.args import no_query
+from service.api.catalog import Catalog, catalog, knowledge
+from service.schemas.content import SourceSchema
+
+blp = Blueprint("Sources", __name__, url_prefix="/v1/sources", description="Citations with DOI, PMID or URL.")
+
+
+def publish(cat: Catalog) -> None:
+    cat.add("sources", lambda: SourceSchema(many=True).dump(cat.kb.sources))
+    for s in cat.kb.sources:
+        cat.add(f"source:{s.id}", lambda s=s: SourceSchema().dump(s))
+
+
+@blp.route("")
+class Sources(MethodView):
+    @blp.doc(operationId="listSources")
+    @no_query(blp)
+    @blp.response(200, SourceSchema(many=True))
+    def get(self):
+        """List sources
+
+        Every source the content cites, including the six references of the source article.
+        """
+        return catalog().send("sources")
+
+
+@blp.route("/<string:source_id>")
+class SourceById(MethodView):
+    @blp.doc(operationId="getSource")
+    @no_query(blp)
+    @blp.response(200, SourceSchema)
+    def get(self, source_id):
+        """Get one source
+
+        Title, authors, year, publisher, type and identifiers of one source.
+        """
+        if source_id not in knowledge().index["sources"]:
+            abort(404, message=f"No source with id {source_id!r}; see GET /v1/sources.")
+        return catalog().send(f"source:{source_id}")

@@ -1,0 +1,27 @@
+"""Self-care tips, each with evidence and sources."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api.args import no_query
+from service.api.catalog import Catalog, catalog
+from service.schemas.content import TipSchema
+
+blp = Blueprint("Tips", __name__, url_prefix="/v1/tips", description="Self-care tips, graded like treatments.")
+
+
+def publish(cat: Catalog) -> None:
+    cat.add("tips", lambda: TipSchema(many=True).dump(cat.kb.tips))
+
+
+@blp.route("")
+class Tips(MethodView):
+    @blp.doc(operationId="listTips")
+    @no_query(blp)
+    @blp.response(200, TipSchema(many=True))
+    def get(self):
+        """List self-care tips
+
+        The source article's five tips and other guideline-backed self-care, each with an evidence block.
+        """
+        return catalog().send("tips")

@@ -1,0 +1,60 @@
+"""Treatments: the evidence-graded options, as a filterable list and as full items."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from service.api.args import no_query, query
+from service.api.catalog import Catalog, catalog, knowledge
+from service.engine.select import select_treatments
+from service.schemas.treatments import TreatmentQuerySchema, TreatmentSchema, TreatmentSummarySchema
+
+blp = Blueprint(
+    "Treatments", __name__, url_prefix="/v1/treatments", description="Sciatica treatment options with graded evidence."
+)
+FULL, SUMMARY = TreatmentSchema(), TreatmentSummarySchema()
+
+
+def publish(cat: Catalog) -> None:
+    """Pre-serialise every treatment, full and summary, and the unfiltered lists."""
+    kb = cat.kb
+    for t in kb.treatments:
+        cat.add(f"treatment:{t.id}", lambda t=t: FULL.dump(t))
+        cat.add(f"treatment-summary:{t.id}", lambda t=t: SUMMARY.dump(t))
+    cat.add("treatments:full", lambda: FULL.dump(kb.treatments, many=True))
+    cat.add("treatments:summary", lambda: SUMMARY.dump(kb.treatments, many=True))
+
+
+@blp.route("")
+class Treatments(MethodView):
+    @blp.doc(operationId="listTreatments")
+    @query(blp, TreatmentQuerySchema)
+    @blp.response(200, TreatmentSchema(many=True))
+    def get(self, args):
+        """List treatments
+
+        Every treatment option, in a stable order, optionally filtered. `view=summary` (the default) returns the
+        compact fields; `view=full` returns every field, as GET /v1/treatments/{treatment_id} does.
+        """
+        view = args.pop("view")
+        if not args:
+            return catalog().send(f"treatments:{view}")
+        cat, prefix = catalog(), "treatment" if view == "full" else "treatment-summary"
+        lang = cat.language()
+        chosen = select_treatments(knowledge().treatments, **args)
+        return cat.send_data([cat.data(f"{prefix}:{t.id}", lang) for t in chosen], lang)
+
+
+@blp.route("/<string:treatment_id>")
+class TreatmentById(MethodView):
+    @blp.doc(operationId="getTreatment")
+    @no_query(blp)
+    @blp.response(200, TreatmentSchema)
+    def get(self, treatment_id):
+        """Get one treatment
+
+        The full item: what it involves, who delivers it, stages, cautions by factor, drug examples with RxNorm
+        codes, the evidence block with per-source grades, sources and review dates.
+        """
+        if treatment_id not in knowledge().index["treatments"]:
+            abort(404, message=f"No treatment with id {treatment_id!r}; see GET /v1/treatments.")
+        return catalog().send(f"treatment:{treatment_id}")

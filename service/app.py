@@ -1,0 +1,33 @@
+"""The application factory: config -> knowledge -> Api -> blueprints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from service.api import register_blueprints
+from service.api.catalog import Catalog
+from service.api.http import init_http
+from service.api.problems import ProblemApi
+from service.config import Config, from_environment
+from service.knowledge import load_knowledge
+from service.openapi import SPEC_OPTIONS
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; a defect in the knowledge files raises KnowledgeError here, before serving."""
+    app = Flask(__name__)
+    app.config.from_object(Config)
+    app.config.update(from_environment())
+    app.config.update(test_config or {})
+    app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
+
+    kb = load_knowledge(app.config["KNOWLEDGE_DIR"])
+    catalog = Catalog(kb, app.config["CACHE_MAX_AGE"])
+    app.extensions["catalog"] = catalog
+
+    init_http(app, kb.content_version)
+    api = ProblemApi(app)
+    register_blueprints(app, api, catalog)
+    return app

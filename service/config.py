@@ -1,0 +1,34 @@
+"""Configuration: defaults for a local run, overridden by SCIATICA_* environment variables."""
+
+from __future__ import annotations
+
+import os
+
+API_VERSION = "1.0.0"
+
+
+class Config:
+    """Defaults; every key can be set from the environment as SCIATICA_<KEY>."""
+
+    API_TITLE = "Sciatica Relief API"
+    API_VERSION = API_VERSION
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/docs/assets/"
+    KNOWLEDGE_DIR: str | None = None  # None: the data shipped in the package
+    CACHE_MAX_AGE = 3600  # seconds public caches may keep content GETs
+    MAX_CONTENT_LENGTH = 16 * 1024
+    JSON_MAX_DEPTH = 32
+    LOG_LEVEL = "INFO"
+
+
+def from_environment(prefix: str = "SCIATICA_") -> dict[str, object]:
+    """Settings found in the environment, converted to the type of their default."""
+    out: dict[str, object] = {}
+    for key, default in vars(Config).items():
+        raw = os.environ.get(prefix + key)
+        if key.isupper() and raw is not None:
+            out[key] = int(raw) if isinstance(default, int) else raw
+    return out

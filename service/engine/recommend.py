@@ -1,0 +1,122 @@
+"""recommend(): triage a report and turn the knowledge base into a personal, explained answer."""
+
+from __future__ import annotations
+
+from service.engine.assess import SPECIALIST, applicable, assess, cautions_for
+from service.engine.factors import derive_factors, stage_of
+from service.engine.models import (
+    DEFAULT_LANGUAGE,
+    DisclaimerTrigger,
+    FactorKind,
+    KnowledgeBase,
+    Msg,
+    Report,
+    RuleLevel,
+    Stage,
+    Urgency,
+)
+from service.engine.results import Excluded, Reason, Recommended, Result, TipAdvice, Trace, Triage
+from service.engine.triage import GUIDELINE_MIN_AGE, triage
+
+ASSUMED_STAGE = Stage.ACUTE  # unknown duration: start where guidelines start, with self-care
+
+
+class Say:
+    """Wording of reason codes in one language."""
+
+    def __init__(self, kb: KnowledgeBase, lang: str) -> None:
+        self.lang = lang
+        self._texts = {msg.id: msg.text for msg in kb.messages}
+
+    def __call__(self, code: Msg) -> str:
+        return self._texts[code].get_text(self.lang)
+
+
+def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> Result:
+    """The whole answer for `report`; the report's ids must have passed check_report."""
+    say, trace = Say(kb, lang), Trace()
+    factors = derive_factors(report, kb)
+    trace.add("derive-factors", {"reported": _reported(report)}, f"active factors: {', '.join(factors) or 'none'}")
+    stage = stage_of(report.symptom_duration_days, kb)
+    trace.add(
+        "stage",
+        {"symptom_duration_days": report.symptom_duration_days},
+        f"stage {(stage or ASSUMED_STAGE).value}{'' if stage else ' (assumed)'}",
+    )
+    tri = triage(report, factors, stage, kb, say, trace)
+    effective = stage or ASSUMED_STAGE
+
+    recommendations: tuple[Recommended, ...] = ()
+    excluded: tuple[Excluded, ...] = ()
+    tips: tuple[TipAdvice, ...] = ()
+    if tri.level is Urgency.EMERGENCY:
+        trace.add("emergency-short-circuit", {"level": tri.level.value}, "no treatments or tips: seek emergency care")
+    elif tri.level is Urgency.URGENT:
+        hold = Reason(
+            "urgent-hold", Msg.URGENT_ASSESSMENT_FIRST.value, say(Msg.URGENT_ASSESSMENT_FIRST), tuple(sorted(tri.flags))
+        )
+        excluded = tuple(Excluded(t, (hold,)) for t in kb.treatments)
+        trace.add("urgent-hold", {"level": tri.level.value}, "all treatments held until same-day assessment")
+    else:
+        recommendations, excluded = assess(kb.treatments, report, factors, effective, tri, say, trace)
+        tips = _tips(kb, factors, effective, lang)
+        trace.add(
+            "tips",
+            {"stage": effective.value, "factors": tuple(factors)},
+            "tips: " + (", ".join(a.tip.id for a in tips) or "none"),
+        )
+
+    action = next(a.action for a in kb.triage_actions if a.level is tri.level).get_text(lang)
+    triggers = _triggers(report, tri.level, factors, recommendations, excluded, kb)
+    disclaimers = tuple(d for d in kb.disclaimers if d.trigger in triggers)
+    trace.add(
+        "disclaimers",
+        {"situations": tuple(t.value for t in triggers)},
+        "disclaimers: " + ", ".join(d.id for d in disclaimers),
+    )
+    return Result(
+        triage=Triage(tri.level, tri.reasons, action),
+        stage=effective,
+        stage_assumed=stage is None,
+        red_flags_screened=report.red_flags_screened,
+        recommendations=recommendations,
+        excluded=excluded,
+        tips=tips,
+        disclaimers=disclaimers,
+        red_flag_checklist=() if report.red_flags_screened else kb.red_flags,
+        trace=tuple(trace.steps),
+    )
+
+
+def _tips(kb: KnowledgeBase, factors: dict[str, str], stage: Stage, lang: str) -> tuple[TipAdvice, ...]:
+    return tuple(
+        TipAdvice(tip, cautions_for(tip.rules, factors, lang))
+        for tip in kb.tips
+        if stage in tip.stages and not any(r.level is RuleLevel.EXCLUDE for r in applicable(tip.rules, factors))
+    )
+
+
+def _triggers(report, level, factors, recommendations, excluded, kb) -> set[DisclaimerTrigger]:  # type: ignore[no-untyped-def]
+    on = {
+        DisclaimerTrigger.ALWAYS: True,
+        DisclaimerTrigger.NOT_SCREENED: not report.red_flags_screened,
+        DisclaimerTrigger.EMERGENCY: level is Urgency.EMERGENCY,
+        DisclaimerTrigger.PREGNANT: report.pregnant,
+        DisclaimerTrigger.BREASTFEEDING: report.breastfeeding,
+        DisclaimerTrigger.UNDER_16: report.age is not None and report.age < GUIDELINE_MIN_AGE,
+        DisclaimerTrigger.CLINICIAN_OPTIONS: any(r.treatment.invasiveness in SPECIALIST for r in recommendations),
+        DisclaimerTrigger.CANNABIS_LAW: _cites_law(recommendations, excluded, kb),
+    }
+    return {trigger for trigger, active in on.items() if active}
+
+
+def _cites_law(recommendations, excluded, kb) -> bool:  # type: ignore[no-untyped-def]
+    laws = {f.id for f in kb.factors if f.kind is FactorKind.CANNABIS_LAW}
+    cited = {c.factor for r in recommendations for c in r.cautions}
+    cited |= {f for e in excluded for reason in e.reasons if reason.rule == "contraindications" for f in reason.factors}
+    return bool(laws & cited)
+
+
+def _reported(report: Report) -> tuple[str, ...]:
+    """Which fields were reported (names only: values stay in the request)."""
+    return tuple(name for name, value in vars(report).items() if value not in (None, (), False))

@@ -1,0 +1,155 @@
+"""Cross-record checks: every reference resolves and every vocabulary the engine relies on is complete."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from service.engine import models as m
+from service.knowledge.errors import KnowledgeError
+
+RULE_KINDS = {
+    m.FactorKind.CONDITION,
+    m.FactorKind.MEDICATION,
+    m.FactorKind.PREGNANCY,
+    m.FactorKind.BREASTFEEDING,
+    m.FactorKind.AGE_BAND,
+    m.FactorKind.CANNABIS_LAW,
+}
+REQUIRED_BY_KIND = {
+    m.FactorKind.AGE_BAND: ("min_age", "max_age"),
+    m.FactorKind.PREGNANCY: ("min_weeks",),
+    m.FactorKind.JURISDICTION: ("cannabis",),
+    m.FactorKind.CANNABIS_LAW: ("cannabis",),
+}
+REQUEST_FIELDS = {f.name for f in dataclasses.fields(m.Report)}
+OPTION_LISTS = {"treatments", "red_flags"} | {f"factors:{k.value}" for k in m.FactorKind}
+
+
+def check_references(kb: m.KnowledgeBase) -> None:
+    """Raise KnowledgeError for the first reference or completeness defect in `kb`."""
+    for t in kb.treatments:
+        where = f"treatments/{t.id}.yaml"
+        _graded(kb, where, t)
+        for i, pref in enumerate(t.avoid_if):
+            _factor(kb, where, t.id, f"avoid_if[{i}]", pref, {m.FactorKind.PREFERENCE})
+    for tip in kb.tips:
+        _graded(kb, "tips.yaml", tip)
+    for flag in kb.red_flags:
+        _sources(kb, "red_flags.yaml", flag.id, "sources", flag.sources, required=True)
+        for i, other in enumerate(flag.escalates_with):
+            if other not in kb.index["red_flags"] or other == flag.id:
+                _fail("red_flags.yaml", flag.id, f"escalates_with[{i}]", f"unknown red flag {other!r}")
+    for factor in kb.factors:
+        _factor_record(kb, factor)
+    _complete(kb)
+    for i, q in enumerate(kb.questions):
+        if q.field not in REQUEST_FIELDS:
+            _fail("questionnaire.yaml", q.id, "field", f"{q.field!r} is not a request field")
+        if q.options_from is not None and q.options_from not in OPTION_LISTS:
+            _fail("questionnaire.yaml", q.id, "options_from", f"must be one of {sorted(OPTION_LISTS)}")
+    c = kb.condition
+    _sources(kb, "condition.yaml", "condition", "sources", c.sources, required=True)
+    _dates("condition.yaml", "condition", c.last_reviewed, c.next_review_due)
+    _stage_bands(c.stages)
+    _sources(kb, "evidence_scale.yaml", "evidence_scale", "sources", kb.evidence_scale.sources, required=True)
+
+
+def _graded(kb: m.KnowledgeBase, where: str, item: Any) -> None:
+    rid = item.id
+    _sources(kb, where, rid, "sources", item.sources, required=True)
+    ev = item.evidence
+    if not ev.source_grades:
+        _fail(where, rid, "evidence.source_grades", "at least one source grade is required")
+    for i, grade in enumerate(ev.source_grades):
+        _cited(kb, where, item, f"evidence.source_grades[{i}].source", grade.source)
+    no_strength = ev.direction in (m.Direction.NO_RECOMMENDATION, m.Direction.CONFLICTING)
+    if no_strength != (ev.strength is m.Strength.NONE):
+        _fail(
+            where, rid, "evidence.strength", "must be 'none' exactly when direction is no_recommendation or conflicting"
+        )
+    for i, rule in enumerate(item.rules):
+        _factor(kb, where, rid, f"rules[{i}].factor", rule.factor, RULE_KINDS)
+        if not rule.sources:
+            _fail(where, rid, f"rules[{i}].sources", "at least one source is required")
+        for j, sid in enumerate(rule.sources):
+            _cited(kb, where, item, f"rules[{i}].sources[{j}]", sid)
+    _dates(where, rid, item.last_reviewed, item.next_review_due)
+
+
+def _cited(kb: m.KnowledgeBase, where: str, item: Any, field: str, sid: str) -> None:
+    _sources(kb, where, item.id, field, (sid,), required=True)
+    if sid not in item.sources:
+        _fail(where, item.id, field, f"source {sid!r} is cited but missing from the record's sources list")
+
+
+def _sources(kb: m.KnowledgeBase, where: str, rid: str, field: str, ids: Iterable[str], required: bool) -> None:
+    ids = tuple(ids)
+    if required and not ids:
+        _fail(where, rid, field, "at least one source is required")
+    for sid in ids:
+        if sid not in kb.index["sources"]:
+            _fail(where, rid, field, f"unknown source {sid!r}")
+
+
+def _factor(kb: m.KnowledgeBase, where: str, rid: str, field: str, fid: str, kinds: set[m.FactorKind]) -> None:
+    factor = kb.index["factors"].get(fid)
+    if not isinstance(factor, m.Factor):
+        _fail(where, rid, field, f"unknown factor {fid!r}")
+    elif factor.kind not in kinds:
+        _fail(where, rid, field, f"factor {fid!r} is a {factor.kind.value}, not usable here")
+
+
+def _factor_record(kb: m.KnowledgeBase, f: m.Factor) -> None:
+    for attr in REQUIRED_BY_KIND.get(f.kind, ()):
+        if getattr(f, attr) is None:
+            _fail("factors.yaml", f.id, attr, f"required for a {f.kind.value} factor")
+    if f.implies_red_flag is not None and f.implies_red_flag not in kb.index["red_flags"]:
+        _fail("factors.yaml", f.id, "implies_red_flag", f"unknown red flag {f.implies_red_flag!r}")
+    _sources(kb, "factors.yaml", f.id, "sources", f.sources, required=False)
+
+
+def _complete(kb: m.KnowledgeBase) -> None:
+    levels = [a.level for a in kb.triage_actions]
+    for level in m.Urgency:
+        if levels.count(level) != 1:
+            _fail("triage.yaml", level.value, "level", "each triage level needs exactly one action")
+    triggers = {d.trigger for d in kb.disclaimers}
+    for trigger in m.DisclaimerTrigger:
+        if trigger not in triggers:
+            _fail("disclaimers.yaml", trigger.value, "trigger", "no disclaimer for this situation")
+    messages = [msg.id for msg in kb.messages]
+    for code in m.Msg:
+        if messages.count(code) != 1:
+            _fail("messages.yaml", code.value, "id", "each reason code needs exactly one message")
+    laws = [f.cannabis for f in kb.factors if f.kind is m.FactorKind.CANNABIS_LAW]
+    for status in (m.CannabisStatus.PROHIBITED, m.CannabisStatus.MEDICAL_ONLY, m.CannabisStatus.VARIES):
+        if laws.count(status) != 1:
+            _fail("factors.yaml", status.value, "cannabis", "need exactly one cannabis_law factor for this status")
+
+
+def _stage_bands(bands: tuple[m.StageBand, ...]) -> None:
+    if [b.stage for b in bands] != list(m.Stage):
+        _fail("condition.yaml", "condition", "stages", "one band per stage: acute, subacute, chronic in order")
+    expected_start = 0
+    for i, band in enumerate(bands):
+        if band.min_days != expected_start:
+            _fail(
+                "condition.yaml",
+                "condition",
+                f"stages[{i}].min_days",
+                f"must be {expected_start} (bands are contiguous)",
+            )
+        if (band.max_days is None) != (i == len(bands) - 1):
+            _fail("condition.yaml", "condition", f"stages[{i}].max_days", "only the last band is open-ended")
+        expected_start = (band.max_days or 0) + 1
+
+
+def _dates(where: str, rid: str, last: Any, due: Any) -> None:
+    if due <= last:
+        _fail(where, rid, "next_review_due", "must be after last_reviewed")
+
+
+def _fail(file: str, record: str, field: str, message: str) -> None:
+    raise KnowledgeError(file, record, field, message)

@@ -1,0 +1,131 @@
+"""Load every knowledge file, validate it and its cross-references, and freeze it into a KnowledgeBase."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from service.engine import models as m
+from service.knowledge.checks import check_references
+from service.knowledge.errors import KnowledgeError
+from service.knowledge.records import RecordError, build
+
+SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
+
+# file name -> (top-level key, record type); every file is a list of records except where noted.
+LIST_FILES: dict[str, tuple[str, type]] = {
+    "sources.yaml": ("sources", m.Source),
+    "factors.yaml": ("factors", m.Factor),
+    "red_flags.yaml": ("red_flags", m.RedFlag),
+    "tips.yaml": ("tips", m.Tip),
+    "disclaimers.yaml": ("disclaimers", m.Disclaimer),
+    "triage.yaml": ("triage_actions", m.TriageAction),
+    "questionnaire.yaml": ("questions", m.Question),
+    "messages.yaml": ("messages", m.Message),
+}
+SINGLE_FILES: dict[str, tuple[str, type]] = {
+    "condition.yaml": ("condition", m.Condition),
+    "evidence_scale.yaml": ("evidence_scale", m.EvidenceScale),
+}
+
+
+def default_root() -> Traversable:
+    """The data folder shipped inside the package."""
+    return resources.files("service.knowledge") / "data"
+
+
+def load_knowledge(root: Traversable | Path | str | None = None) -> m.KnowledgeBase:
+    """Read, validate and freeze the knowledge under `root`; raise KnowledgeError on the first defect."""
+    base: Traversable = default_root() if root is None else Path(root)
+    digest = hashlib.sha256()
+    meta = _read(base, "meta.yaml", digest)
+    version = meta.get("content_version") if isinstance(meta, dict) else None
+    if not isinstance(version, str) or not SEMVER.match(version):
+        raise KnowledgeError("meta.yaml", "meta", "content_version", "expected a semantic version like 1.2.0")
+    languages = meta.get("languages", [m.DEFAULT_LANGUAGE])
+    if not isinstance(languages, list) or m.DEFAULT_LANGUAGE not in languages:
+        raise KnowledgeError("meta.yaml", "meta", "languages", "must be a list including 'en'")
+    langs = frozenset(languages)
+
+    parts: dict[str, Any] = {}
+    for name, (key, cls) in LIST_FILES.items():
+        parts[key] = _records(name, _read(base, name, digest), key, cls, langs)
+    for name, (key, cls) in SINGLE_FILES.items():
+        data = _read(base, name, digest)
+        parts[key] = _one(name, key, data.get(key) if isinstance(data, dict) else None, cls, langs)
+    parts["treatments"] = _treatments(base / "treatments", digest, langs)
+
+    files = {key: name for name, (key, _) in LIST_FILES.items()} | {"treatments": "treatments/"}
+    index = {
+        kind: _index(parts[kind], files[kind]) for kind in ("treatments", "tips", "red_flags", "factors", "sources")
+    }
+    kb = m.KnowledgeBase(
+        content_version=version,
+        content_hash=digest.hexdigest(),
+        languages=tuple(languages),
+        index=MappingProxyType({k: MappingProxyType(v) for k, v in index.items()}),
+        **parts,
+    )
+    check_references(kb)
+    return kb
+
+
+def _read(base: Traversable, name: str, digest: Any) -> Any:
+    node = base / name
+    try:
+        raw = node.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        raise KnowledgeError(name, "-", "-", "file is missing") from None
+    digest.update(name.encode() + b"\0" + raw)
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(name, "-", "-", f"not valid YAML: {exc}") from None
+
+
+def _records(name: str, data: Any, key: str, cls: type, langs: frozenset[str]) -> tuple[Any, ...]:
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        raise KnowledgeError(name, "-", key, "expected a non-empty list")
+    out = []
+    for i, item in enumerate(items):
+        label = str(item.get("id", item.get("level", f"#{i + 1}"))) if isinstance(item, dict) else f"#{i + 1}"
+        out.append(_one(name, label, item, cls, langs))
+    return tuple(out)
+
+
+def _one(name: str, label: str, item: Any, cls: type, langs: frozenset[str]) -> Any:
+    try:
+        return build(cls, item, langs)
+    except RecordError as exc:
+        raise KnowledgeError(name, label, exc.path, exc.message) from None
+
+
+def _treatments(folder: Traversable, digest: Any, langs: frozenset[str]) -> tuple[m.Treatment, ...]:
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+    if not files:
+        raise KnowledgeError("treatments/", "-", "-", "no treatment files")
+    out = []
+    for f in files:
+        name = f"treatments/{f.name}"
+        treatment = _one(name, f.name[:-5], _read(folder, f.name, digest), m.Treatment, langs)
+        if treatment.id != f.name[:-5]:
+            raise KnowledgeError(name, treatment.id, "id", "must equal the file name")
+        out.append(treatment)
+    return tuple(out)
+
+
+def _index(records: tuple[Any, ...], file: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for record in records:
+        if record.id in found:
+            raise KnowledgeError(file, record.id, "id", "duplicate id")
+        found[record.id] = record
+    return found

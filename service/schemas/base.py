@@ -1,0 +1,45 @@
+"""Shared schema pieces: strict base schema, translatable text field, field metadata helper."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
+
+import marshmallow as ma
+
+from service.engine.models import DEFAULT_LANGUAGE, Text
+
+LANG: ContextVar[str] = ContextVar("lang", default=DEFAULT_LANGUAGE)
+
+
+def doc(description: str, example: Any = None, **extra: Any) -> dict[str, Any]:
+    """Field metadata for the OpenAPI document."""
+    meta: dict[str, Any] = {"description": description, **extra}
+    if example is not None:
+        meta["example"] = example
+    return meta
+
+
+class BaseSchema(ma.Schema):
+    """Rejects unknown fields, so a typo is a 422 naming it rather than silently ignored."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class Localized(ma.fields.String):
+    """A translatable text, written in the language being served (English when no translation exists)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return value.get_text(LANG.get()) if isinstance(value, Text) else str(value)
+
+
+def enum_field(enum: type, description: str, example: Any = None, **kwargs: Any) -> ma.fields.Enum:
+    """An enum dumped by value, documented with its allowed values."""
+    return ma.fields.Enum(enum, by_value=True, metadata=doc(description, example), **kwargs)
+
+
+def text(description: str, example: Any = None, **kwargs: Any) -> Localized:
+    return Localized(metadata=doc(description, example), **kwargs)

@@ -1,0 +1,170 @@
+"""Schemas of the other content resources: tips, red flags, factors, sources, disclaimers, condition, scale, meta."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from service.engine.models import (
+    CannabisStatus,
+    Certainty,
+    Direction,
+    DisclaimerTrigger,
+    FactorKind,
+    SourceType,
+    Stage,
+    Strength,
+    Urgency,
+)
+from service.schemas.base import BaseSchema, doc, enum_field, text
+from service.schemas.evidence import EvidenceSchema, RuleSchema
+
+
+class TipSchema(BaseSchema):
+    id = ma.fields.String(metadata=doc("Tip id.", "stay-active-walking"))
+    title = text("Short title.", "Keep moving")
+    text = text("The tip, in plain language.")
+    from_article = ma.fields.Boolean(metadata=doc("One of the source article's tips.", True))
+    stages = ma.fields.List(enum_field(Stage, "Stage."), metadata=doc("Duration stages it fits."))
+    cautions = ma.fields.List(ma.fields.Nested(RuleSchema), attribute="rules", metadata=doc("Cautions by factor."))
+    evidence = ma.fields.Nested(EvidenceSchema, metadata=doc("Evidence block."))
+    sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids.", ["S1"]))
+    last_reviewed = ma.fields.Date(metadata=doc("Last clinical review.", "2026-11-20"))
+    next_review_due = ma.fields.Date(metadata=doc("Next review due.", "2027-11-20"))
+
+
+class RedFlagSchema(BaseSchema):
+    id = ma.fields.String(metadata=doc("Red flag id, used in a recommendation request.", "saddle-numbness"))
+    question = text("Yes/no question a person can answer.")
+    meaning = text("What a yes may mean.")
+    urgency = enum_field(Urgency, "How soon to get care when the answer is yes.", "emergency")
+    escalates_with = ma.fields.List(
+        ma.fields.String(), metadata=doc("Red flags that, reported together with this one, make it an emergency.")
+    )
+    sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids.", ["S30", "S31"]))
+
+
+class FactorSchema(BaseSchema):
+    id = ma.fields.String(metadata=doc("Factor id, used in a recommendation request.", "kidney-disease"))
+    kind = enum_field(
+        FactorKind,
+        "Which request field takes it (condition -> conditions, medication -> medications, preference -> avoid, jurisdiction -> jurisdiction); the rest are derived.",
+        "condition",
+    )
+    label = text("Short label.", "Kidney disease")
+    description = text("What counts.")
+    min_age = ma.fields.Integer(allow_none=True, metadata=doc("Age band: lowest age included.", None))
+    max_age = ma.fields.Integer(allow_none=True, metadata=doc("Age band: highest age included.", None))
+    min_weeks = ma.fields.Integer(allow_none=True, metadata=doc("Pregnancy: from this many weeks.", None))
+    cannabis = enum_field(CannabisStatus, "Jurisdiction: cannabis legal status (not legal advice).", allow_none=True)
+    implies_red_flag = ma.fields.String(allow_none=True, metadata=doc("Red flag this condition counts as.", None))
+    sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
+
+
+class SourceSchema(BaseSchema):
+    id = ma.fields.String(metadata=doc("Source id.", "S1"))
+    title = ma.fields.String(metadata=doc("Title.", "Low back pain and sciatica in over 16s"))
+    authors = ma.fields.String(metadata=doc("Authors or organisation.", "NICE"))
+    year = ma.fields.Integer(metadata=doc("Year.", 2016))
+    publisher = ma.fields.String(metadata=doc("Journal or publisher.", "NICE"))
+    type = enum_field(SourceType, "Kind of source.", "guideline")
+    doi = ma.fields.String(allow_none=True, metadata=doc("DOI.", None))
+    pmid = ma.fields.String(allow_none=True, metadata=doc("PubMed id.", None))
+    url = ma.fields.String(allow_none=True, metadata=doc("URL.", "https://www.nice.org.uk/guidance/ng59"))
+    note = text("Notes, e.g. an identifier not yet verified.", allow_none=True)
+
+
+class DisclaimerSchema(BaseSchema):
+    id = ma.fields.String(metadata=doc("Disclaimer id.", "general"))
+    audience = ma.fields.String(metadata=doc("Who it is for.", "everyone"))
+    trigger = enum_field(DisclaimerTrigger, "When it is shown.", "always")
+    text = text("The disclaimer.")
+
+
+class CodingSchema(BaseSchema):
+    system = ma.fields.String(metadata=doc("Code system URI.", "http://hl7.org/fhir/sid/icd-10-cm"))
+    code = ma.fields.String(metadata=doc("Code.", "M54.31"))
+    display = ma.fields.String(metadata=doc("Display.", "Sciatica, right side"))
+    billable = ma.fields.Boolean(metadata=doc("Billable (ICD-10-CM).", True))
+
+
+class StageBandSchema(BaseSchema):
+    stage = enum_field(Stage, "Stage.", "acute")
+    min_days = ma.fields.Integer(metadata=doc("First day of the band.", 0))
+    max_days = ma.fields.Integer(allow_none=True, metadata=doc("Last day of the band (null: open-ended).", 41))
+    description = text("What the stage means.")
+
+
+class ConditionSchema(BaseSchema):
+    name = text("Name.", "Sciatica")
+    summary = text("What sciatica is.")
+    causes = ma.fields.List(text("A cause."), metadata=doc("Common causes."))
+    integrative_plan = text("The idea of an integrative treatment plan.")
+    stages = ma.fields.List(ma.fields.Nested(StageBandSchema), metadata=doc("Duration stages."))
+    codes = ma.fields.List(ma.fields.Nested(CodingSchema), metadata=doc("ICD-10-CM and SNOMED CT codes."))
+    sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
+    last_reviewed = ma.fields.Date(metadata=doc("Last clinical review.", "2026-11-20"))
+    next_review_due = ma.fields.Date(metadata=doc("Next review due.", "2027-11-20"))
+
+
+class ScaleLevelSchema(BaseSchema):
+    id = ma.fields.String(metadata=doc("Value.", "moderate"))
+    definition = text("Definition.")
+
+
+class ScaleMappingSchema(BaseSchema):
+    system = ma.fields.String(metadata=doc("Other grading system.", "SORT"))
+    grade = ma.fields.String(metadata=doc("Its grade.", "A"))
+    certainty = enum_field(Certainty, "Our certainty it maps to.", allow_none=True)
+    direction = enum_field(Direction, "Our direction it maps to.", allow_none=True)
+    strength = enum_field(Strength, "Our strength it maps to.", allow_none=True)
+    note = text("Caveats of the mapping.")
+
+
+class EvidenceScaleSchema(BaseSchema):
+    certainty = ma.fields.List(ma.fields.Nested(ScaleLevelSchema), metadata=doc("GRADE certainty levels."))
+    direction = ma.fields.List(ma.fields.Nested(ScaleLevelSchema), metadata=doc("Recommendation directions."))
+    strength = ma.fields.List(ma.fields.Nested(ScaleLevelSchema), metadata=doc("Recommendation strengths."))
+    scope = ma.fields.List(ma.fields.Nested(ScaleLevelSchema), metadata=doc("Evidence scopes."))
+    mappings = ma.fields.List(
+        ma.fields.Nested(ScaleMappingSchema), metadata=doc("How SORT, NICE wording, Oxford CEBM and ACP map onto ours.")
+    )
+    sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
+
+
+class CountsSchema(BaseSchema):
+    treatments = ma.fields.Integer(metadata=doc("Treatments.", 30))
+    tips = ma.fields.Integer(metadata=doc("Tips.", 10))
+    red_flags = ma.fields.Integer(metadata=doc("Red flags.", 16))
+    factors = ma.fields.Integer(metadata=doc("Factors.", 60))
+    sources = ma.fields.Integer(metadata=doc("Sources.", 45))
+
+
+class MetaSchema(BaseSchema):
+    content_version = ma.fields.String(metadata=doc("Semantic version of the clinical content.", "1.0.0"))
+    content_hash = ma.fields.String(metadata=doc("SHA-256 of the content files."))
+    api_version = ma.fields.String(metadata=doc("API version.", "1.0.0"))
+    languages = ma.fields.List(ma.fields.String(), metadata=doc("Languages available.", ["en"]))
+    counts = ma.fields.Nested(CountsSchema, metadata=doc("How many items of each kind."))
+    latest_review = ma.fields.Date(metadata=doc("Most recent clinical review date of any item.", "2026-11-20"))
+    next_review_due = ma.fields.Date(metadata=doc("Earliest review due date of any item.", "2027-11-20"))
+
+
+class QuestionOptionSchema(BaseSchema):
+    value = ma.fields.String(metadata=doc("Value to send in the request field.", "kidney-disease"))
+    label = text("Label to show.", "Kidney disease")
+
+
+class QuestionSchema(BaseSchema):
+    id = ma.fields.String(metadata=doc("Question id.", "age"))
+    prompt = text("What to ask.", "How old are you?")
+    help = text("Extra help.", allow_none=True)
+    answer_type = ma.fields.String(
+        metadata=doc("boolean, integer, single_choice, multi_choice or tried_list.", "integer")
+    )
+    field = ma.fields.String(metadata=doc("Request field the answer fills.", "age"))
+    value = ma.fields.String(
+        allow_none=True, metadata=doc("For red-flag questions: the id to add to red_flags on yes.", None)
+    )
+    minimum = ma.fields.Integer(allow_none=True, metadata=doc("Lowest allowed integer.", 0))
+    maximum = ma.fields.Integer(allow_none=True, metadata=doc("Highest allowed integer.", 120))
+    options = ma.fields.List(ma.fields.Nested(QuestionOptionSchema), metadata=doc("Choices, for choice questions."))

@@ -1,0 +1,163 @@
+"""POST /v1/recommendations: the report a person sends and the explained answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+
+from service.engine.models import Outcome, Report, RuleLevel, Stage, Tried, Urgency
+from service.schemas.base import BaseSchema, doc, enum_field, text
+from service.schemas.content import DisclaimerSchema, RedFlagSchema
+from service.schemas.evidence import EvidenceBriefSchema
+from service.schemas.treatments import TreatmentSummarySchema
+
+RANGES = {"age": (0, 120), "symptom_duration_days": (0, 36500), "pain_severity": (0, 10), "pregnancy_weeks": (0, 42)}
+MAX_LIST = 50
+ID = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
+
+
+def _int(name: str, description: str, example: int) -> ma.fields.Integer:
+    low, high = RANGES[name]
+    return ma.fields.Integer(
+        strict=True, validate=ma.validate.Range(low, high), metadata=doc(description, example, format="int32")
+    )
+
+
+def _bool(description: str, example: bool) -> ma.fields.Boolean:
+    """Only JSON true/false: "yes" or 1 are rejected rather than guessed."""
+    return ma.fields.Boolean(truthy={True}, falsy={False}, metadata=doc(description, example))
+
+
+def _ids(description: str, example: list[str]) -> ma.fields.List:
+    item = ma.fields.String(validate=[ma.validate.Regexp(ID), ma.validate.Length(max=64)])
+    return ma.fields.List(item, validate=ma.validate.Length(max=MAX_LIST), metadata=doc(description, example))
+
+
+class TriedSchema(BaseSchema):
+    treatment_id = ma.fields.String(
+        required=True,
+        validate=[ma.validate.Regexp(ID), ma.validate.Length(max=64)],
+        metadata=doc("Treatment id.", "physical-therapy"),
+    )
+    weeks = ma.fields.Integer(
+        strict=True, validate=ma.validate.Range(0, 520), metadata=doc("For how many weeks.", 8, format="int32")
+    )
+    outcome = enum_field(Outcome, "How it went.", "no_change", required=True)
+
+
+class RecommendationRequestSchema(BaseSchema):
+    age = _int("age", "Age in years (0-120).", 42)
+    symptom_duration_days = _int("symptom_duration_days", "How long the symptoms have lasted, in days.", 10)
+    pain_severity = _int("pain_severity", "Worst leg pain in the last day, 0 (none) to 10 (worst imaginable).", 6)
+    red_flags = _ids("Red flag ids the person answered yes to (GET /v1/red-flags).", [])
+    red_flags_screened = _bool("True when every red-flag question was asked.", True)
+    pregnant = _bool("Currently pregnant.", False)
+    pregnancy_weeks = _int("pregnancy_weeks", "Weeks of pregnancy (only with pregnant=true).", 24)
+    breastfeeding = _bool("Currently breastfeeding.", False)
+    conditions = _ids("Condition factor ids (GET /v1/factors, kind condition).", ["kidney-disease"])
+    medications = _ids("Medicine-class factor ids (GET /v1/factors, kind medication).", ["anticoagulant"])
+    tried = ma.fields.List(
+        ma.fields.Nested(TriedSchema),
+        validate=ma.validate.Length(max=MAX_LIST),
+        metadata=doc("Treatments already tried."),
+    )
+    avoid = _ids("Preference ids to avoid (GET /v1/factors, kind preference).", ["surgery"])
+    jurisdiction = ma.fields.String(
+        validate=ma.validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"),
+        metadata=doc("Where the person lives: ISO 3166-1 alpha-2 or ISO 3166-2 code.", "US-TX"),
+    )
+
+    @ma.post_load
+    def to_report(self, data: dict[str, Any], **kwargs: Any) -> Report:
+        data["tried"] = tuple(Tried(**t) for t in data.get("tried", ()))
+        for key in ("red_flags", "conditions", "medications", "avoid"):
+            data[key] = tuple(dict.fromkeys(data.get(key, ())))  # de-duplicated, order kept
+        return Report(**data)
+
+
+class ReasonSchema(BaseSchema):
+    rule = ma.fields.String(metadata=doc("Id of the rule that produced it (see trace).", "contraindications"))
+    code = ma.fields.String(metadata=doc("Machine-readable reason code.", "contraindicated"))
+    text = ma.fields.String(
+        metadata=doc("Plain-language reason.", "Anti-inflammatory painkillers can harm the kidneys.")
+    )
+    factors = ma.fields.List(
+        ma.fields.String(), metadata=doc("Factor ids or request fields it read.", ["kidney-disease"])
+    )
+
+
+class CautionSchema(BaseSchema):
+    factor = ma.fields.String(metadata=doc("Factor id.", "age-65-plus"))
+    level = enum_field(RuleLevel, "caution or clinician_only.", "caution")
+    text = ma.fields.String(metadata=doc("What to watch for.", "Stomach and kidney side effects are more likely."))
+
+
+class TriageSchema(BaseSchema):
+    level = enum_field(Urgency, "emergency, urgent, consult or self_care.", "self_care")
+    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Which red flags or rules set the level."))
+    action = ma.fields.String(metadata=doc("The plain-language next step."))
+
+
+def _treatment_field(name: str, description: str, example: Any) -> ma.fields.Function:
+    return ma.fields.Function(
+        lambda r: TreatmentSummarySchema().dump(r.treatment)[name], metadata=doc(description, example)
+    )
+
+
+class RecommendedSchema(BaseSchema):
+    treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "staying-active"))
+    name = ma.fields.Function(
+        lambda r: TreatmentSummarySchema().dump(r.treatment)["name"], metadata=doc("Name.", "Staying active")
+    )
+    category = ma.fields.String(attribute="treatment.category.value", metadata=doc("Category.", "self_care"))
+    rank = ma.fields.Integer(metadata=doc("1 is the first option to consider.", 1))
+    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is suggested."))
+    evidence = ma.fields.Nested(EvidenceBriefSchema, attribute="treatment.evidence", metadata=doc("Evidence grade."))
+    cautions = ma.fields.List(ma.fields.Nested(CautionSchema), metadata=doc("Cautions that apply to this person."))
+    clinician_needed = ma.fields.Boolean(metadata=doc("A clinician must be involved.", False))
+    link = ma.fields.Function(
+        lambda r: f"/v1/treatments/{r.treatment.id}", metadata=doc("Full item.", "/v1/treatments/staying-active")
+    )
+
+
+class ExcludedSchema(BaseSchema):
+    treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "bed-rest"))
+    name = ma.fields.Function(
+        lambda r: TreatmentSummarySchema().dump(r.treatment)["name"], metadata=doc("Name.", "Bed rest")
+    )
+    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is not suggested."))
+    link = ma.fields.Function(
+        lambda r: f"/v1/treatments/{r.treatment.id}", metadata=doc("Full item.", "/v1/treatments/bed-rest")
+    )
+
+
+class TipAdviceSchema(BaseSchema):
+    id = ma.fields.String(attribute="tip.id", metadata=doc("Tip id.", "stay-active-walking"))
+    title = text("Title.", attribute="tip.title")
+    text = text("The tip.", attribute="tip.text")
+    cautions = ma.fields.List(ma.fields.Nested(CautionSchema), metadata=doc("Cautions for this person."))
+
+
+class TraceStepSchema(BaseSchema):
+    rule = ma.fields.String(metadata=doc("Rule id.", "red-flags"))
+    read = ma.fields.Function(
+        lambda s: dict(s.read), metadata=doc("Inputs the rule read and their values.", {"red_flags": "none"})
+    )
+    decision = ma.fields.String(metadata=doc("What it decided.", "level self_care"))
+
+
+class RecommendationSchema(BaseSchema):
+    triage = ma.fields.Nested(TriageSchema, metadata=doc("Urgency and next step."))
+    stage = enum_field(Stage, "Duration stage used (assumed acute when not reported).", "acute")
+    stage_assumed = ma.fields.Boolean(metadata=doc("True when symptom_duration_days was not reported.", False))
+    red_flags_screened = ma.fields.Boolean(metadata=doc("Echo of red_flags_screened.", True))
+    red_flag_checklist = ma.fields.List(
+        ma.fields.Nested(RedFlagSchema), metadata=doc("All warning-sign questions, when not screened.")
+    )
+    recommendations = ma.fields.List(ma.fields.Nested(RecommendedSchema), metadata=doc("Ranked options that fit."))
+    excluded = ma.fields.List(ma.fields.Nested(ExcludedSchema), metadata=doc("Options not suggested, with reasons."))
+    tips = ma.fields.List(ma.fields.Nested(TipAdviceSchema), metadata=doc("Self-care tips that apply."))
+    disclaimers = ma.fields.List(ma.fields.Nested(DisclaimerSchema), metadata=doc("Always present."))
+    trace = ma.fields.List(ma.fields.Nested(TraceStepSchema), metadata=doc("Rules evaluated, in order."))
+    content_version = ma.fields.String(metadata=doc("Content version the answer came from.", "1.0.0"))
