@@ -45,14 +45,17 @@ def derive_factors(report: Report, kb: KnowledgeBase) -> dict[str, str]:
             active[f.id] = "pregnancy_weeks" if report.pregnancy_weeks is not None else "pregnant"
         elif f.kind is FactorKind.BREASTFEEDING and report.breastfeeding:
             active[f.id] = "breastfeeding"
-        elif f.kind is FactorKind.AGE_BAND and report.age is not None:
-            if (f.min_age or 0) <= report.age <= (f.max_age if f.max_age is not None else 200):
-                active[f.id] = "age"
+        elif f.kind is FactorKind.AGE_BAND and report.age is not None and _in_band(report.age, f):
+            active[f.id] = "age"
     law = cannabis_status(report.jurisdiction, kb)
     for f in kb.factors:
         if f.kind is FactorKind.CANNABIS_LAW and f.cannabis is law:
             active[f.id] = "jurisdiction"
     return dict(sorted(active.items()))
+
+
+def _in_band(age: int, f: Factor) -> bool:
+    return (f.min_age or 0) <= age <= (f.max_age if f.max_age is not None else age)
 
 
 def cannabis_status(code: str | None, kb: KnowledgeBase) -> CannabisStatus:

@@ -44,7 +44,7 @@ def check_references(kb: m.KnowledgeBase) -> None:
     for factor in kb.factors:
         _factor_record(kb, factor)
     _complete(kb)
-    for i, q in enumerate(kb.questions):
+    for q in kb.questions:
         if q.field not in REQUEST_FIELDS:
             _fail("questionnaire.yaml", q.id, "field", f"{q.field!r} is not a request field")
         if q.options_from is not None and q.options_from not in OPTION_LISTS:

@@ -1,0 +1,24 @@
+"""Shared fixtures: the shipped knowledge base, the app and its test client."""
+
+import pytest
+
+from service import create_app
+from service.knowledge import load_knowledge
+
+
+@pytest.fixture(scope="session")
+def kb():
+    """The shipped knowledge base."""
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The app with the default configuration."""
+    return create_app({"TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    """A test client."""
+    return app.test_client()
