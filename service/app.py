@@ -9,6 +9,7 @@ from flask import Flask
 from service.api import register_blueprints
 from service.api.catalog import Catalog
 from service.api.http import init_http
+from service.api.logs import init_logs
 from service.api.problems import ProblemApi
 from service.config import Config, from_environment
 from service.knowledge import load_knowledge
@@ -27,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     catalog = Catalog(kb, app.config["CACHE_MAX_AGE"])
     app.extensions["catalog"] = catalog
 
+    init_logs(app, app.config["LOG_LEVEL"])
     init_http(app, kb.content_version)
     api = ProblemApi(app)
     register_blueprints(app, api, catalog)

@@ -1,0 +1,161 @@
+"""Invariants over the shipped content: complete, graded, sourced, and covering the source article."""
+
+import re
+
+import pytest
+
+from service.engine.models import Category, Direction, FactorKind, Urgency
+from service.knowledge import load_knowledge
+
+KB = load_knowledge()
+GRADED = [pytest.param(item, id=item.id) for item in (*KB.treatments, *KB.tips)]
+
+# What the source article covers, and what a clinician expects next to it (issue 2).
+REQUIRED_TREATMENTS = {
+    "staying-active",
+    "bed-rest",
+    "stretching-exercises",
+    "strengthening-exercises",
+    "physical-therapy",
+    "mckenzie-method",
+    "massage",
+    "spinal-manipulation",
+    "spinal-traction",
+    "heat-and-cold",
+    "acupuncture",
+    "cannabinoids",
+    "ginkgo-biloba",
+    "saffron",
+    "nsaids",
+    "aspirin",
+    "paracetamol",
+    "muscle-relaxants",
+    "pregabalin",
+    "topiramate",
+    "gabapentin",
+    "antidepressants",
+    "oral-corticosteroids",
+    "opioids",
+    "benzodiazepines",
+    "epidural-steroid-injection",
+    "discectomy",
+    "laminectomy",
+    "spinal-fusion",
+    "tens-and-passive-modalities",
+}
+ARTICLE_TIPS = {
+    "stay-active-walking",
+    "gentle-stretches",
+    "avoid-long-sitting-or-lying",
+    "heat-or-cold-packs",
+    "see-clinician-if-not-improving",
+}
+ARTICLE_SOURCES = {"S43", "S15", "S3", "S16", "S14", "S44"}
+
+# Stances of clinical-evidence.md §9, the reference's summary table.
+STANCES = {
+    "staying-active": Direction.FOR,
+    "bed-rest": Direction.AGAINST,
+    "spinal-traction": Direction.AGAINST,
+    "acupuncture": Direction.CONFLICTING,
+    "tens-and-passive-modalities": Direction.AGAINST,
+    "nsaids": Direction.CONFLICTING,
+    "paracetamol": Direction.AGAINST,
+    "pregabalin": Direction.AGAINST,
+    "gabapentin": Direction.AGAINST,
+    "topiramate": Direction.AGAINST,
+    "oral-corticosteroids": Direction.AGAINST,
+    "opioids": Direction.AGAINST,
+    "benzodiazepines": Direction.AGAINST,
+    "epidural-steroid-injection": Direction.CONDITIONAL,
+    "discectomy": Direction.CONDITIONAL,
+    "stretching-exercises": Direction.CONDITIONAL,
+    "physical-therapy": Direction.CONDITIONAL,
+    "spinal-manipulation": Direction.CONDITIONAL,
+    "massage": Direction.CONDITIONAL,
+    "cannabinoids": Direction.NO_RECOMMENDATION,
+    "ginkgo-biloba": Direction.NO_RECOMMENDATION,
+}
+SAFETY_RULES = [  # (treatment, factor) pairs that must exclude
+    ("nsaids", "pregnant-20-weeks"),
+    ("aspirin", "pregnant-20-weeks"),
+    ("aspirin", "age-under-16"),
+    ("nsaids", "kidney-disease"),
+    ("nsaids", "stomach-ulcer-or-gi-bleed"),
+    ("nsaids", "anticoagulant"),
+    ("nsaids", "aspirin-sensitive-asthma"),
+    ("nsaids", "bleeding-disorder"),
+    ("ginkgo-biloba", "anticoagulant"),
+    ("topiramate", "pregnant"),
+    ("opioids", "age-under-12"),
+    ("opioids", "breastfeeding"),
+    ("cannabinoids", "psychosis-history"),
+    ("cannabinoids", "cannabis-prohibited"),
+    ("spinal-manipulation", "spinal-instability-or-bone-disease"),
+    ("acupuncture", "bleeding-disorder"),
+]
+
+
+def test_every_required_treatment_is_present():
+    assert REQUIRED_TREATMENTS <= set(KB.index["treatments"])
+
+
+def test_the_article_tips_are_present_and_marked():
+    assert {t.id for t in KB.tips if t.from_article} == ARTICLE_TIPS
+
+
+def test_the_article_sources_are_cited_somewhere():
+    cited = {s for item in (*KB.treatments, *KB.tips) for s in item.sources} | set(KB.condition.sources)
+    assert ARTICLE_SOURCES <= cited
+
+
+@pytest.mark.parametrize("item", GRADED)
+def test_graded_item_is_complete(item):
+    ev = item.evidence
+    assert ev.certainty and ev.direction and ev.strength and ev.scope and ev.summary.get_text()
+    assert ev.source_grades and item.sources
+    assert all(g.grade.strip() for g in ev.source_grades)
+    assert item.next_review_due > item.last_reviewed
+
+
+@pytest.mark.parametrize("treatment_id, direction", STANCES.items())
+def test_stance_matches_the_reference(treatment_id, direction):
+    assert KB.index["treatments"][treatment_id].evidence.direction is direction
+
+
+@pytest.mark.parametrize("treatment_id, factor", SAFETY_RULES)
+def test_safety_rule_excludes(treatment_id, factor):
+    rules = {r.factor: r.level.value for r in KB.index["treatments"][treatment_id].rules}
+    assert rules.get(factor) == "exclude"
+
+
+def test_exercise_items_name_their_exercises():
+    for t in KB.treatments:
+        if t.id in ("stretching-exercises", "strengthening-exercises"):
+            assert len(t.exercises) >= 4
+            assert all(len(e.steps) >= 2 and e.dose and e.stop_if for e in t.exercises)
+
+
+def test_medicines_have_rxnorm_coded_examples():
+    for t in KB.treatments:
+        if t.category is Category.MEDICATION and t.drugs:
+            assert all(re.fullmatch(r"\d+", d.rxnorm) for d in t.drugs)
+
+
+def test_sources_have_an_identifier():
+    assert all(s.doi or s.pmid or s.url for s in KB.sources)
+
+
+def test_cauda_equina_flags_are_emergencies():
+    cauda = ("bladder-dysfunction", "bowel-dysfunction", "saddle-numbness", "sciatica-both-legs", "sexual-dysfunction")
+    assert all(KB.index["red_flags"][f].urgency is Urgency.EMERGENCY for f in cauda)
+
+
+def test_every_request_vocabulary_exists():
+    kinds = {f.kind for f in KB.factors}
+    assert {FactorKind.CONDITION, FactorKind.MEDICATION, FactorKind.PREFERENCE, FactorKind.JURISDICTION} <= kinds
+
+
+def test_condition_codes_cover_the_sciatica_family():
+    codes = {c.code for c in KB.condition.codes}
+    assert {"M54.30", "M54.31", "M54.32", "M54.40", "M54.41", "M54.42", "M51.16", "M51.17", "23056005"} <= codes
