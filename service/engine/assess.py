@@ -22,9 +22,15 @@ from service.engine.triage import TriageOutcome
 
 SUPPORTED = (Direction.FOR, Direction.CONDITIONAL)
 SPECIALIST = (Invasiveness.PROCEDURE, Invasiveness.SURGICAL)
-DIRECTION_ORDER = list(Direction)
-CERTAINTY_ORDER = list(Certainty)
-INVASIVENESS_ORDER = list(Invasiveness)
+DIRECTION_ORDER = {d: i for i, d in enumerate(Direction)}
+CERTAINTY_ORDER = {c: i for i, c in enumerate(Certainty)}
+INVASIVENESS_ORDER = {v: i for i, v in enumerate(Invasiveness)}
+FILTER_RULES = ("contraindications", "evidence", "stage-fit", "specialist-gate", "preferences", "prior-tries")
+STAGE_FIELDS = ("symptom_duration_days",)
+GATE_FIELDS = ("symptom_duration_days", "tried", "pain_severity")
+TRIED = ("tried",)
+
+Tries = dict[str, set[Outcome]]
 
 
 def applicable(rules: Iterable[FactorRule], factors: dict[str, str]) -> list[FactorRule]:
@@ -34,44 +40,43 @@ def applicable(rules: Iterable[FactorRule], factors: dict[str, str]) -> list[Fac
 
 def cautions_for(rules: Iterable[FactorRule], factors: dict[str, str], lang: str) -> tuple[Caution, ...]:
     """Cautions and clinician-only notes that apply to this person."""
+    active = applicable(rules, factors)
     return tuple(
-        Caution(r.factor, r.level, r.reason.get_text(lang))
-        for r in applicable(rules, factors)
-        if r.level is not RuleLevel.EXCLUDE
+        Caution(r.factor, r.level, r.reason.get_text(lang)) for r in active if r.level is not RuleLevel.EXCLUDE
     )
 
 
+def supported(t: Treatment) -> bool:
+    """Evidence for (or conditionally for) at better than very low certainty."""
+    return t.evidence.direction in SUPPORTED and t.evidence.certainty is not Certainty.VERY_LOW
+
+
 def exclusions(
-    t: Treatment, report: Report, factors: dict[str, str], stage: Stage, tri: TriageOutcome, say
-) -> list[Reason]:
+    t: Treatment, report: Report, factors: dict[str, str], stage: Stage, tri: TriageOutcome, tries: Tries, say
+) -> list[Reason]:  # type: ignore[no-untyped-def]
     """Every reason this treatment is not for this person (empty when it may be recommended)."""
     out = [
         Reason("contraindications", Msg.CONTRAINDICATED.value, r.reason.get_text(say.lang), (r.factor,))
-        for r in applicable(t.rules, factors)
-        if r.level is RuleLevel.EXCLUDE
+        for r in t.rules
+        if r.factor in factors and r.level is RuleLevel.EXCLUDE
     ]
     ev = t.evidence
     if ev.direction is Direction.AGAINST:
-        out.append(Reason("evidence", Msg.EVIDENCE_AGAINST.value, say(Msg.EVIDENCE_AGAINST)))
+        out.append(say.reason("evidence", Msg.EVIDENCE_AGAINST))
     elif ev.direction is Direction.NO_RECOMMENDATION and ev.certainty is Certainty.VERY_LOW:
-        out.append(Reason("evidence", Msg.INSUFFICIENT_EVIDENCE.value, say(Msg.INSUFFICIENT_EVIDENCE)))
+        out.append(say.reason("evidence", Msg.INSUFFICIENT_EVIDENCE))
     if stage not in t.stages:
-        out.append(Reason("stage-fit", Msg.NOT_FOR_STAGE.value, say(Msg.NOT_FOR_STAGE), ("symptom_duration_days",)))
+        out.append(say.reason("stage-fit", Msg.NOT_FOR_STAGE, STAGE_FIELDS))
     if t.invasiveness in SPECIALIST and not _in_view(t, tri):
-        out.append(
-            Reason(
-                "specialist-gate",
-                Msg.NEEDS_ASSESSMENT_FIRST.value,
-                say(Msg.NEEDS_ASSESSMENT_FIRST),
-                ("symptom_duration_days", "tried", "pain_severity"),
-            )
-        )
+        out.append(say.reason("specialist-gate", Msg.NEEDS_ASSESSMENT_FIRST, GATE_FIELDS))
     avoided = tuple(p for p in t.avoid_if if p in report.avoid)
     if avoided:
-        out.append(Reason("preferences", Msg.PREFERENCE.value, say(Msg.PREFERENCE), avoided))
-    for outcome, code in ((Outcome.WORSE, Msg.TRIED_WORSE), (Outcome.SIDE_EFFECTS, Msg.TRIED_SIDE_EFFECTS)):
-        if _tried(report, t.id, outcome):
-            out.append(Reason("prior-tries", code.value, say(code), ("tried",)))
+        out.append(say.reason("preferences", Msg.PREFERENCE, avoided))
+    outcomes = tries.get(t.id, ())
+    if Outcome.WORSE in outcomes:
+        out.append(say.reason("prior-tries", Msg.TRIED_WORSE, TRIED))
+    if Outcome.SIDE_EFFECTS in outcomes:
+        out.append(say.reason("prior-tries", Msg.TRIED_SIDE_EFFECTS, TRIED))
     return out
 
 
@@ -80,80 +85,70 @@ def _in_view(t: Treatment, tri: TriageOutcome) -> bool:
     return tri.escalation or (tri.severe_acute and t.category is Category.INJECTION)
 
 
-def _tried(report: Report, treatment_id: str, outcome: Outcome) -> bool:
-    return any(t.treatment_id == treatment_id and t.outcome is outcome for t in report.tried)
-
-
-def recommend_reasons(
-    t: Treatment, report: Report, stage: Stage, tri: TriageOutcome, clinician: bool, say
-) -> tuple[Reason, ...]:
+def recommend_reasons(t: Treatment, stage: Stage, clinician: bool, tries: Tries, say) -> tuple[Reason, ...]:  # type: ignore[no-untyped-def]
     """Why a recommended option is listed, in reading order."""
-    ev = t.evidence
-    supported = ev.direction in SUPPORTED and ev.certainty is not Certainty.VERY_LOW
-    code = Msg.EVIDENCE_SUPPORTS if supported else Msg.EVIDENCE_UNCERTAIN
+    good = supported(t)
     reasons = [
-        Reason("evidence", code.value, say(code)),
-        Reason("stage-fit", Msg.FITS_STAGE.value, say(Msg.FITS_STAGE), ("symptom_duration_days",)),
+        say.reason("evidence", Msg.EVIDENCE_SUPPORTS if good else Msg.EVIDENCE_UNCERTAIN),
+        say.reason("stage-fit", Msg.FITS_STAGE, STAGE_FIELDS),
     ]
-    if stage is Stage.ACUTE and t.invasiveness is Invasiveness.NONE and supported:
-        reasons.append(Reason("first-line", Msg.FIRST_LINE.value, say(Msg.FIRST_LINE), ("symptom_duration_days",)))
+    if stage is Stage.ACUTE and t.invasiveness is Invasiveness.NONE and good:
+        reasons.append(say.reason("first-line", Msg.FIRST_LINE, STAGE_FIELDS))
     if t.invasiveness in SPECIALIST:
-        reasons.append(
-            Reason(
-                "specialist-gate",
-                Msg.SPECIALIST_OPTION.value,
-                say(Msg.SPECIALIST_OPTION),
-                ("symptom_duration_days", "tried", "pain_severity"),
-            )
-        )
-    for outcome, msg in ((Outcome.HELPED, Msg.TRIED_HELPED), (Outcome.NO_CHANGE, Msg.TRIED_NO_CHANGE)):
-        if _tried(report, t.id, outcome):
-            reasons.append(Reason("prior-tries", msg.value, say(msg), ("tried",)))
+        reasons.append(say.reason("specialist-gate", Msg.SPECIALIST_OPTION, GATE_FIELDS))
+    outcomes = tries.get(t.id, ())
+    if Outcome.HELPED in outcomes:
+        reasons.append(say.reason("prior-tries", Msg.TRIED_HELPED, TRIED))
+    if Outcome.NO_CHANGE in outcomes:
+        reasons.append(say.reason("prior-tries", Msg.TRIED_NO_CHANGE, TRIED))
     if clinician:
-        reasons.append(Reason("clinician", Msg.CLINICIAN_DECISION.value, say(Msg.CLINICIAN_DECISION)))
+        reasons.append(say.reason("clinician", Msg.CLINICIAN_DECISION))
     return tuple(reasons)
 
 
-def rank_key(t: Treatment, report: Report):  # type: ignore[no-untyped-def]
-    """Sort key: what helped first, fair trials that failed last; then supported evidence, least invasive, strongest, surest."""
-    ev = t.evidence
-    weak = ev.direction not in SUPPORTED or ev.certainty is Certainty.VERY_LOW
+def rank_key(t: Treatment, tries: Tries) -> tuple[object, ...]:
+    """What helped first, fair trials that failed last; then supported evidence, least invasive, strongest, surest."""
+    outcomes = tries.get(t.id, ())
     return (
-        _tried(report, t.id, Outcome.NO_CHANGE),
-        not _tried(report, t.id, Outcome.HELPED),
-        weak,
-        INVASIVENESS_ORDER.index(t.invasiveness),
-        DIRECTION_ORDER.index(ev.direction),
-        CERTAINTY_ORDER.index(ev.certainty),
+        Outcome.NO_CHANGE in outcomes,
+        Outcome.HELPED not in outcomes,
+        not supported(t),
+        INVASIVENESS_ORDER[t.invasiveness],
+        DIRECTION_ORDER[t.evidence.direction],
+        CERTAINTY_ORDER[t.evidence.certainty],
         t.id,
     )
 
 
 def assess(treatments, report: Report, factors: dict[str, str], stage: Stage, tri: TriageOutcome, say, trace: Trace):  # type: ignore[no-untyped-def]
     """Split treatments into ranked recommendations and exclusions with reasons."""
+    tries: Tries = {}
+    for tried in report.tried:
+        tries.setdefault(tried.treatment_id, set()).add(tried.outcome)
     kept, excluded = [], []
+    hits: dict[str, list[str]] = {rule: [] for rule in FILTER_RULES}
     for t in treatments:
-        reasons = exclusions(t, report, factors, stage, tri, say)
+        reasons = exclusions(t, report, factors, stage, tri, tries, say)
         if reasons:
             excluded.append(Excluded(t, tuple(reasons)))
+            for rule in dict.fromkeys(r.rule for r in reasons):
+                hits[rule].append(t.id)
         else:
             kept.append(t)
-    for rule in ("contraindications", "evidence", "stage-fit", "specialist-gate", "preferences", "prior-tries"):
-        hit = [e.treatment.id for e in excluded if any(r.rule == rule for r in e.reasons)]
-        trace.add(rule, _reads(rule, report, factors, stage), f"excluded: {', '.join(hit) or 'none'}")
-    kept.sort(key=lambda t: rank_key(t, report))
+    reads = _reads(report, factors, stage)
+    for rule in FILTER_RULES:
+        trace.add(rule, reads[rule], f"excluded: {', '.join(hits[rule]) or 'none'}")
+    kept.sort(key=lambda t: rank_key(t, tries))
     ranked = []
     for rank, t in enumerate(kept, start=1):
         cautions = cautions_for(t.rules, factors, say.lang)
         clinician = t.requires_clinician or any(c.level is RuleLevel.CLINICIAN_ONLY for c in cautions)
-        ranked.append(
-            Recommended(t, rank, recommend_reasons(t, report, stage, tri, clinician, say), cautions, clinician)
-        )
+        ranked.append(Recommended(t, rank, recommend_reasons(t, stage, clinician, tries, say), cautions, clinician))
     trace.add("rank", {"candidates": len(kept)}, "order: " + (", ".join(t.id for t in kept) or "none"))
     return tuple(ranked), tuple(excluded)
 
 
-def _reads(rule: str, report: Report, factors: dict[str, str], stage: Stage) -> dict[str, object]:
+def _reads(report: Report, factors: dict[str, str], stage: Stage) -> dict[str, dict[str, object]]:
     return {
         "contraindications": {"factors": tuple(factors)},
         "evidence": {"evidence": "direction and certainty of each option"},
@@ -164,4 +159,4 @@ def _reads(rule: str, report: Report, factors: dict[str, str], stage: Stage) -> 
         },
         "preferences": {"avoid": report.avoid},
         "prior-tries": {"tried": tuple(f"{t.treatment_id}:{t.outcome.value}" for t in report.tried)},
-    }[rule]
+    }

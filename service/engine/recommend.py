@@ -22,19 +22,38 @@ ASSUMED_STAGE = Stage.ACUTE  # unknown duration: start where guidelines start, w
 
 
 class Say:
-    """Wording of reason codes in one language."""
+    """Wording of reason codes in one language, and the reasons built from them (immutable, so shared)."""
 
     def __init__(self, kb: KnowledgeBase, lang: str) -> None:
         self.lang = lang
-        self._texts = {msg.id: msg.text for msg in kb.messages}
+        self._texts = {msg.id: msg.text.get_text(lang) for msg in kb.messages}
+        self._reasons: dict[tuple[str, Msg, tuple[str, ...]], Reason] = {}
 
     def __call__(self, code: Msg) -> str:
-        return self._texts[code].get_text(self.lang)
+        return self._texts[code]
+
+    def reason(self, rule: str, code: Msg, factors: tuple[str, ...] = ()) -> Reason:
+        key = (rule, code, factors)
+        found = self._reasons.get(key)
+        if found is None:
+            found = self._reasons[key] = Reason(rule, code.value, self._texts[code], factors)
+        return found
+
+
+_SAYERS: dict[tuple[int, str], tuple[KnowledgeBase, Say]] = {}
+
+
+def sayer(kb: KnowledgeBase, lang: str) -> Say:
+    """The Say for this knowledge base and language, built once (the knowledge base is immutable)."""
+    entry = _SAYERS.get((id(kb), lang))
+    if entry is None or entry[0] is not kb:
+        entry = _SAYERS[id(kb), lang] = (kb, Say(kb, lang))
+    return entry[1]
 
 
 def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> Result:
     """The whole answer for `report`; the report's ids must have passed check_report."""
-    say, trace = Say(kb, lang), Trace()
+    say, trace = sayer(kb, lang), Trace()
     factors = derive_factors(report, kb)
     trace.add("derive-factors", {"reported": _reported(report)}, f"active factors: {', '.join(factors) or 'none'}")
     stage = stage_of(report.symptom_duration_days, kb)

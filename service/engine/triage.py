@@ -66,7 +66,7 @@ def triage(
 
     if report.age is not None and report.age < GUIDELINE_MIN_AGE:
         level = raise_to(level, Urgency.CONSULT)
-        reasons.append(Reason("age-scope", Msg.UNDER_16.value, say(Msg.UNDER_16), ("age",)))
+        reasons.append(say.reason("age-scope", Msg.UNDER_16, ("age",)))
     trace.add("age-scope", {"age": report.age}, f"level {level.value}")
 
     escalation = _persistent(report, flags)
@@ -99,9 +99,9 @@ def triage(
     )
 
     if not report.red_flags_screened:
-        reasons.append(Reason("screening", Msg.NOT_SCREENED.value, say(Msg.NOT_SCREENED), ("red_flags_screened",)))
+        reasons.append(say.reason("screening", Msg.NOT_SCREENED, ("red_flags_screened",)))
     elif level is Urgency.SELF_CARE:
-        reasons.append(Reason("screening", Msg.NO_CONCERNS.value, say(Msg.NO_CONCERNS), ("red_flags_screened",)))
+        reasons.append(say.reason("screening", Msg.NO_CONCERNS, ("red_flags_screened",)))
     trace.add(
         "screening",
         {"red_flags_screened": report.red_flags_screened},
