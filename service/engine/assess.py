@@ -25,7 +25,15 @@ SPECIALIST = (Invasiveness.PROCEDURE, Invasiveness.SURGICAL)
 DIRECTION_ORDER = {d: i for i, d in enumerate(Direction)}
 CERTAINTY_ORDER = {c: i for i, c in enumerate(Certainty)}
 INVASIVENESS_ORDER = {v: i for i, v in enumerate(Invasiveness)}
-FILTER_RULES = ("contraindications", "evidence", "stage-fit", "specialist-gate", "preferences", "prior-tries")
+FILTER_RULES = (
+    "contraindications",
+    "evidence",
+    "stage-fit",
+    "specialist-gate",
+    "red-flag-holds",
+    "preferences",
+    "prior-tries",
+)
 STAGE_FIELDS = ("symptom_duration_days",)
 GATE_FIELDS = ("symptom_duration_days", "tried", "pain_severity")
 TRIED = ("tried",)
@@ -67,8 +75,12 @@ def exclusions(
         out.append(say.reason("evidence", Msg.INSUFFICIENT_EVIDENCE))
     if stage not in t.stages:
         out.append(say.reason("stage-fit", Msg.NOT_FOR_STAGE, STAGE_FIELDS))
-    if t.invasiveness in SPECIALIST and not _in_view(t, tri):
+    if t.invasiveness in SPECIALIST and tri.under_16:
+        out.append(say.reason("specialist-gate", Msg.UNDER_16, ("age",)))
+    elif t.invasiveness in SPECIALIST and not _in_view(t, tri):
         out.append(say.reason("specialist-gate", Msg.NEEDS_ASSESSMENT_FIRST, GATE_FIELDS))
+    if t.category in tri.holds:
+        out.append(say.reason("red-flag-holds", Msg.ASSESSMENT_FIRST, tri.holds[t.category]))
     avoided = tuple(p for p in t.avoid_if if p in report.avoid)
     if avoided:
         out.append(say.reason("preferences", Msg.PREFERENCE, avoided))
@@ -156,7 +168,9 @@ def _reads(report: Report, factors: dict[str, str], stage: Stage) -> dict[str, d
         "specialist-gate": {
             "symptom_duration_days": report.symptom_duration_days,
             "pain_severity": report.pain_severity,
+            "age": report.age,
         },
+        "red-flag-holds": {"red_flags": report.red_flags},
         "preferences": {"avoid": report.avoid},
         "prior-tries": {"tried": tuple(f"{t.treatment_id}:{t.outcome.value}" for t in report.tried)},
     }

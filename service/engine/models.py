@@ -138,6 +138,7 @@ class Msg(enum.Enum):
     TRIED_WORSE = "tried_worse"
     TRIED_SIDE_EFFECTS = "tried_side_effects"
     URGENT_ASSESSMENT_FIRST = "urgent_assessment_first"
+    ASSESSMENT_FIRST = "assessment_first"
     EVIDENCE_SUPPORTS = "evidence_supports"
     EVIDENCE_UNCERTAIN = "evidence_uncertain"
     FITS_STAGE = "fits_stage"
@@ -278,6 +279,7 @@ class RedFlag:
     urgency: Urgency
     sources: tuple[str, ...]
     escalates_with: tuple[str, ...] = ()
+    holds: tuple[Category, ...] = ()  # categories held back until a clinician has assessed this sign
 
 
 @dataclass(frozen=True)

@@ -56,12 +56,10 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
     say, trace = sayer(kb, lang), Trace()
     factors = derive_factors(report, kb)
     trace.add("derive-factors", {"reported": _reported(report)}, f"active factors: {', '.join(factors) or 'none'}")
-    stage = stage_of(report.symptom_duration_days, kb)
-    trace.add(
-        "stage",
-        {"symptom_duration_days": report.symptom_duration_days},
-        f"stage {(stage or ASSUMED_STAGE).value}{'' if stage else ' (assumed)'}",
-    )
+    days, source = _duration(report)
+    stage = stage_of(days, kb)
+    decided = f"stage {(stage or ASSUMED_STAGE).value}" + ("" if stage else " (assumed)") + source
+    trace.add("stage", {"symptom_duration_days": report.symptom_duration_days, "tried": _weeks(report)}, decided)
     tri = triage(report, factors, stage, kb, say, trace)
     effective = stage or ASSUMED_STAGE
 
@@ -96,7 +94,7 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
     return Result(
         triage=Triage(tri.level, tri.reasons, action),
         stage=effective,
-        stage_assumed=stage is None,
+        stage_assumed=report.symptom_duration_days is None,
         red_flags_screened=report.red_flags_screened,
         recommendations=recommendations,
         excluded=excluded,
@@ -134,6 +132,18 @@ def _cites_law(recommendations, excluded, kb) -> bool:  # type: ignore[no-untype
     cited = {c.factor for r in recommendations for c in r.cautions}
     cited |= {f for e in excluded for reason in e.reasons if reason.rule == "contraindications" for f in reason.factors}
     return bool(laws & cited)
+
+
+def _duration(report: Report) -> tuple[int | None, str]:
+    """Days of symptoms: as reported, else at least as long as the longest trial of a treatment."""
+    if report.symptom_duration_days is not None:
+        return report.symptom_duration_days, ""
+    weeks = [t.weeks for t in report.tried if t.weeks]
+    return (max(weeks) * 7, " (at least the longest trial in tried)") if weeks else (None, "")
+
+
+def _weeks(report: Report) -> tuple[str, ...]:
+    return tuple(f"{t.treatment_id}:{t.weeks}w" for t in report.tried if t.weeks)
 
 
 def _reported(report: Report) -> tuple[str, ...]:

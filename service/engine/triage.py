@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.engine.models import Factor, KnowledgeBase, Msg, Outcome, RedFlag, Report, Stage, Urgency
+from service.engine.models import Category, Factor, KnowledgeBase, Msg, Outcome, RedFlag, Report, Stage, Urgency
 from service.engine.results import Reason, Trace
 
 ORDER = list(Urgency)  # most urgent first
@@ -22,6 +22,8 @@ class TriageOutcome:
     flags: frozenset[str]
     escalation: bool  # specialist options (injection, surgery) come into view
     severe_acute: bool  # an epidural may be discussed for severe acute pain
+    under_16: bool  # outside the guidelines' scope: specialist options stay with the assessing clinician
+    holds: dict[Category, tuple[str, ...]]  # categories held until assessment -> the red flags holding them
 
 
 def raise_to(level: Urgency, at_least: Urgency) -> Urgency:
@@ -107,7 +109,12 @@ def triage(
         {"red_flags_screened": report.red_flags_screened},
         "checklist included" if not report.red_flags_screened else "screened",
     )
-    return TriageOutcome(level, tuple(reasons), frozenset(flags), escalation, severe)
+    holds: dict[Category, tuple[str, ...]] = {}
+    for fid, flag in flags.items():
+        for category in flag.holds:
+            holds[category] = (*holds.get(category, ()), fid)
+    under_16 = report.age is not None and report.age < GUIDELINE_MIN_AGE
+    return TriageOutcome(level, tuple(reasons), frozenset(flags), escalation, severe, under_16, holds)
 
 
 def _persistent(report: Report, flags: dict[str, RedFlag]) -> bool:
