@@ -20,7 +20,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 run: $(VENV)/.installed ## serve on http://$(HOST):$(PORT) through gunicorn
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config service/gunicorn.conf.py 'service:create_app()'
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config python:service.gunicorn_conf 'service:create_app()'
 
 test: $(VENV)/.installed-test ## the whole test suite
 	$(BIN)/python -m pytest -q

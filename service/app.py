@@ -9,7 +9,10 @@ from flask import Flask
 from service.api import register_blueprints
 from service.api.catalog import Catalog
 from service.api.http import init_http
+from service.api.limits import init_limits
 from service.api.logs import init_logs
+from service.api.metrics import init_metrics
+from service.api.security import init_security
 from service.api.problems import ProblemApi
 from service.config import Config, from_environment
 from service.knowledge import load_knowledge
@@ -18,7 +21,7 @@ from service.openapi import SPEC_OPTIONS
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; a defect in the knowledge files raises KnowledgeError here, before serving."""
-    app = Flask(__name__)
+    app = Flask(__name__, static_url_path="/docs/static")
     app.config.from_object(Config)
     app.config.update(from_environment())
     app.config.update(test_config or {})
@@ -28,8 +31,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     catalog = Catalog(kb, app.config["CACHE_MAX_AGE"])
     app.extensions["catalog"] = catalog
 
-    init_logs(app, app.config["LOG_LEVEL"])
     init_http(app, kb.content_version)
+    init_security(app)
+    init_limits(app)
+    init_logs(app, app.config["LOG_LEVEL"])
+    init_metrics(app, kb.content_version)
     api = ProblemApi(app)
     register_blueprints(app, api, catalog)
     return app

@@ -22,6 +22,14 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024
     JSON_MAX_DEPTH = 32
     LOG_LEVEL = "INFO"
+    CORS_ORIGINS = "*"  # comma-separated origins; "*" suits a public, credential-free API
+    API_KEYS = ""  # comma-separated; empty: no key needed (the local run)
+    API_KEYS_FILE: str | None = None  # one key per line, e.g. a mounted secret
+    RATE_LIMIT = "300 per minute"  # per API key, or per client address without one
+    RATE_LIMIT_STORAGE_URI = "memory://"  # redis://host:6379 to share limits between replicas
+    RATE_LIMIT_ENABLED = 1
+    HSTS_SECONDS = 0  # set (e.g. 31536000) when served over TLS
+    PROXY_HOPS = 0  # trusted proxies in front (nginx: 1) whose X-Forwarded-For gives the client address
 
 
 def from_environment(prefix: str = "SCIATICA_") -> dict[str, object]:

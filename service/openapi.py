@@ -1,4 +1,14 @@
-"""Top-level fields of the OpenAPI document: the API's introduction, contact, servers."""
+"""Top-level fields of the OpenAPI document (introduction, contact, servers) and the bounds every schema states."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from apispec import APISpec, BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from service.schemas.base import MAX_ITEMS, MAX_STRING
 
 INTRODUCTION = """\
 Evidence-graded sciatica information for health platforms: treatment options, self-care tips, red flags and
@@ -18,5 +28,55 @@ SPEC_OPTIONS = {
         "contact": {"name": "Sciatica Relief API team", "url": "https://github.com/", "email": "api@example.org"},
         "license": {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
     },
-    "servers": [{"url": "/", "description": "This server"}],
+    "servers": [
+        {
+            "url": "/",
+            "description": "The server that serves this document (production, staging or local)",
+            "x-internal": False,
+        }
+    ],
 }
+
+
+def _types(prop: dict[str, Any]) -> list[Any]:
+    kind = prop.get("type")
+    return kind if isinstance(kind, list) else [kind]
+
+
+def _bound(prop: dict[str, Any]) -> dict[str, Any]:
+    """maxLength for a string and maxItems for an array that state no bound of their own."""
+    if "string" in _types(prop) and not {"maxLength", "enum", "const"} & prop.keys():
+        return {"maxLength": MAX_STRING}
+    if "array" in _types(prop) and "maxItems" not in prop:
+        return {"maxItems": MAX_ITEMS}
+    return {}
+
+
+def bounded(self: Any, field: ma.fields.Field, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """apispec attribute function: applied to every marshmallow field after the built-in ones."""
+    return _bound(ret)
+
+
+class BoundsPlugin(BasePlugin):
+    """Every string and list in the document is bounded, and every operation documents its 500 answer.
+
+    Request fields carry their own (validated) bounds; the defaults cover what the API sends, where schemathesis checks
+    every response against them.
+    """
+
+    def init_spec(self, spec: APISpec) -> None:
+        for plugin in spec.plugins:
+            if isinstance(plugin, MarshmallowPlugin):
+                plugin.converter.add_attribute_function(bounded)  # type: ignore[union-attr]
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            if not any(str(code) == "500" for code in responses):
+                responses["500"] = "INTERNAL_SERVER_ERROR"
+            for response in responses.values():
+                for media in response.get("content", {}).values() if isinstance(response, dict) else ():
+                    if isinstance(media.get("schema"), dict):
+                        media["schema"].update(_bound(media["schema"]))

@@ -15,7 +15,17 @@ def kb():
 @pytest.fixture(scope="session")
 def app():
     """The app with the default configuration."""
-    return create_app({"TESTING": True})
+    return create_app({"TESTING": True, "RATE_LIMIT_ENABLED": 0})
+
+
+@pytest.fixture()
+def make_client():
+    """A test client of an app built with extra configuration."""
+
+    def build(**config):
+        return create_app({"TESTING": True, "RATE_LIMIT_ENABLED": 0} | config).test_client()
+
+    return build
 
 
 @pytest.fixture()

@@ -6,6 +6,7 @@ from flask import Flask
 
 from service.api import (
     factors,
+    health,
     questionnaire,
     recommendations,
     red_flags,
@@ -18,7 +19,7 @@ from service.api import (
 from service.api.catalog import Catalog
 from service.api.problems import ProblemApi
 
-MODULES = (root, treatments, tips, red_flags, factors, questionnaire, recommendations, sources, reference)
+MODULES = (root, health, treatments, tips, red_flags, factors, questionnaire, recommendations, sources, reference)
 
 
 def register_blueprints(app: Flask, api: ProblemApi, cat: Catalog) -> None:

@@ -71,7 +71,7 @@ class Catalog:
 
 def catalog() -> Catalog:
     """The app's catalog."""
-    return current_app.extensions["catalog"]  # type: ignore[no-any-return]
+    return current_app.extensions["catalog"]
 
 
 def knowledge() -> KnowledgeBase:

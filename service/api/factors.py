@@ -1,5 +1,7 @@
 """Factors: the vocabulary of what a person may report (conditions, medicines, preferences, places, ...)."""
 
+from functools import partial
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -21,7 +23,7 @@ def publish(cat: Catalog) -> None:
     cat.add("factors", lambda: FactorSchema(many=True).dump(cat.kb.factors))
     for kind in FactorKind:
         chosen = [f for f in cat.kb.factors if f.kind is kind]
-        cat.add(f"factors:{kind.value}", lambda chosen=chosen: FactorSchema(many=True).dump(chosen))
+        cat.add(f"factors:{kind.value}", partial(FactorSchema(many=True).dump, chosen))
 
 
 @blp.route("")

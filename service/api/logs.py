@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 
 import orjson
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
+from service.api.http import elapsed_seconds
 from service.api.problems import request_id
 
 access = logging.getLogger("service.access")
@@ -41,10 +41,6 @@ def init_logs(app: Flask, level: str) -> None:
         root.propagate = False
     root.setLevel(level)
 
-    @app.before_request
-    def start_clock() -> None:
-        g.started = time.perf_counter()
-
     @app.after_request
     def log_access(response: Response) -> Response:
         fields = {
@@ -52,7 +48,7 @@ def init_logs(app: Flask, level: str) -> None:
             "method": request.method,
             "route": request.url_rule.rule if request.url_rule else "(unmatched)",
             "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+            "duration_ms": round(elapsed_seconds() * 1000, 2),
         }
         access.info("request", extra={"fields": fields})
         return response

@@ -12,6 +12,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
+from service.openapi import BoundsPlugin
 from service.schemas.problems import ProblemSchema
 
 PROBLEM_JSON = "application/problem+json"
@@ -58,7 +59,7 @@ def flatten(messages: Any, location: str = "", prefix: str = "") -> list[dict[st
     return out
 
 
-class ProblemApi(Api):  # type: ignore[misc]
+class ProblemApi(Api):
     """flask-smorest Api whose errors are problem+json, keep their headers (Allow on 405) and are documented so."""
 
     ERROR_SCHEMA = ProblemSchema
@@ -75,6 +76,13 @@ class ProblemApi(Api):  # type: ignore[misc]
         else:
             detail = data.get("message") or error.description or http.HTTPStatus(error.code or 500).phrase
         return problem(error.code or 500, detail, errors or None, headers)
+
+    def _init_spec(self, **kwargs: Any) -> None:
+        kwargs.setdefault("extra_plugins", [BoundsPlugin()])
+        super()._init_spec(**kwargs)
+
+    def _register_pagination_header(self) -> None:
+        """No list is paginated, so the document has no pagination header (nor its unused schema)."""
 
     def _register_responses(self) -> None:
         for status in http.HTTPStatus:

@@ -7,8 +7,10 @@ from flask_smorest import Blueprint, abort
 
 from service.api.catalog import catalog
 from service.api.examples import REQUEST_EXAMPLES
+from service.api.problems import PROBLEM_JSON
 from service.engine import check_report, recommend
 from service.schemas.base import LANG
+from service.schemas.problems import ProblemSchema
 from service.schemas.recommendations import RecommendationRequestSchema, RecommendationSchema
 
 blp = Blueprint(
@@ -31,9 +33,13 @@ class Recommendations(MethodView):
     @blp.response(
         200,
         RecommendationSchema,
-        headers={"Cache-Control": {"description": "Always no-store.", "schema": {"type": "string"}}},
+        headers={
+            "Cache-Control": {"description": "Always no-store.", "schema": {"type": "string", "enum": ["no-store"]}}
+        },
     )
-    @blp.alt_response(415, description="The body is not application/json.")
+    @blp.alt_response(
+        415, description="The body is not application/json.", schema=ProblemSchema, content_type=PROBLEM_JSON
+    )
     def post(self, report):
         """Get recommendations for a report
 

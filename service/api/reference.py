@@ -1,19 +1,22 @@
 """Reference content: the condition, the evidence scale, disclaimers and the API's meta data."""
 
+from typing import Any
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.api.args import no_query
 from service.api.catalog import Catalog, catalog
 from service.config import API_VERSION
+from service.engine.models import Condition, KnowledgeBase, Tip, Treatment
 from service.schemas.content import ConditionSchema, DisclaimerSchema, EvidenceScaleSchema, MetaSchema
 
 blp = Blueprint("Reference", __name__, url_prefix="/v1", description="The condition, grading scale, disclaimers, meta.")
 
 
-def meta(kb):  # type: ignore[no-untyped-def]
+def meta(kb: KnowledgeBase) -> dict[str, Any]:
     """Content version, counts and review dates."""
-    graded = (*kb.treatments, *kb.tips, kb.condition)
+    graded: tuple[Treatment | Tip | Condition, ...] = (*kb.treatments, *kb.tips, kb.condition)
     return {
         "content_version": kb.content_version,
         "content_hash": kb.content_hash,

@@ -1,5 +1,7 @@
 """Sources: guidelines, reviews, trials and patient information behind every claim."""
 
+from functools import partial
+
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -13,7 +15,7 @@ blp = Blueprint("Sources", __name__, url_prefix="/v1/sources", description="Cita
 def publish(cat: Catalog) -> None:
     cat.add("sources", lambda: SourceSchema(many=True).dump(cat.kb.sources))
     for s in cat.kb.sources:
-        cat.add(f"source:{s.id}", lambda s=s: SourceSchema().dump(s))
+        cat.add(f"source:{s.id}", partial(SourceSchema().dump, s))
 
 
 @blp.route("")
@@ -29,11 +31,12 @@ class Sources(MethodView):
         return catalog().send("sources")
 
 
-@blp.route("/<string:source_id>")
+@blp.route("/<string(maxlength=64):source_id>")
 class SourceById(MethodView):
     @blp.doc(operationId="getSource")
     @no_query(blp)
     @blp.response(200, SourceSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, source_id):
         """Get one source
 

@@ -1,5 +1,7 @@
 """Treatments: the evidence-graded options, as a filterable list and as full items."""
 
+from functools import partial
+
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -18,8 +20,8 @@ def publish(cat: Catalog) -> None:
     """Pre-serialise every treatment, full and summary, and the unfiltered lists."""
     kb = cat.kb
     for t in kb.treatments:
-        cat.add(f"treatment:{t.id}", lambda t=t: FULL.dump(t))
-        cat.add(f"treatment-summary:{t.id}", lambda t=t: SUMMARY.dump(t))
+        cat.add(f"treatment:{t.id}", partial(FULL.dump, t))
+        cat.add(f"treatment-summary:{t.id}", partial(SUMMARY.dump, t))
     cat.add("treatments:full", lambda: FULL.dump(kb.treatments, many=True))
     cat.add("treatments:summary", lambda: SUMMARY.dump(kb.treatments, many=True))
 
@@ -44,11 +46,12 @@ class Treatments(MethodView):
         return cat.send_data([cat.data(f"{prefix}:{t.id}", lang) for t in chosen], lang)
 
 
-@blp.route("/<string:treatment_id>")
+@blp.route("/<string(maxlength=64):treatment_id>")
 class TreatmentById(MethodView):
     @blp.doc(operationId="getTreatment")
     @no_query(blp)
     @blp.response(200, TreatmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, treatment_id):
         """Get one treatment
 

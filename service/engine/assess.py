@@ -18,6 +18,7 @@ from service.engine.models import (
     Treatment,
 )
 from service.engine.results import Caution, Excluded, Reason, Recommended, Trace
+from service.engine.say import Say
 from service.engine.triage import TriageOutcome
 
 SUPPORTED = (Direction.FOR, Direction.CONDITIONAL)
@@ -60,8 +61,8 @@ def supported(t: Treatment) -> bool:
 
 
 def exclusions(
-    t: Treatment, report: Report, factors: dict[str, str], stage: Stage, tri: TriageOutcome, tries: Tries, say
-) -> list[Reason]:  # type: ignore[no-untyped-def]
+    t: Treatment, report: Report, factors: dict[str, str], stage: Stage, tri: TriageOutcome, tries: Tries, say: Say
+) -> list[Reason]:
     """Every reason this treatment is not for this person (empty when it may be recommended)."""
     out = [
         Reason("contraindications", Msg.CONTRAINDICATED.value, r.reason.get_text(say.lang), (r.factor,))
@@ -97,7 +98,7 @@ def _in_view(t: Treatment, tri: TriageOutcome) -> bool:
     return tri.escalation or (tri.severe_acute and t.category is Category.INJECTION)
 
 
-def recommend_reasons(t: Treatment, stage: Stage, clinician: bool, tries: Tries, say) -> tuple[Reason, ...]:  # type: ignore[no-untyped-def]
+def recommend_reasons(t: Treatment, stage: Stage, clinician: bool, tries: Tries, say: Say) -> tuple[Reason, ...]:
     """Why a recommended option is listed, in reading order."""
     good = supported(t)
     reasons = [
@@ -132,7 +133,15 @@ def rank_key(t: Treatment, tries: Tries) -> tuple[object, ...]:
     )
 
 
-def assess(treatments, report: Report, factors: dict[str, str], stage: Stage, tri: TriageOutcome, say, trace: Trace):  # type: ignore[no-untyped-def]
+def assess(
+    treatments: tuple[Treatment, ...],
+    report: Report,
+    factors: dict[str, str],
+    stage: Stage,
+    tri: TriageOutcome,
+    say: Say,
+    trace: Trace,
+) -> tuple[tuple[Recommended, ...], tuple[Excluded, ...]]:
     """Split treatments into ranked recommendations and exclusions with reasons."""
     tries: Tries = {}
     for tried in report.tried:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
+from typing import Any
 
 DEFAULT_LANGUAGE = "en"
 
@@ -167,7 +168,7 @@ class Text(Mapping[str, str]):
     def __getitem__(self, lang: str) -> str:
         return self._by_lang[lang]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(self._by_lang)
 
     def __len__(self) -> int:
@@ -413,11 +414,7 @@ class KnowledgeBase:
     questions: tuple[Question, ...]
     messages: tuple[Message, ...]
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
-    index: Mapping[str, Mapping[str, object]] = field(default_factory=dict, compare=False)
-
-    def get(self, kind: str, item_id: str) -> object | None:
-        """The record of `kind` (treatments, tips, red_flags, factors, sources) with `item_id`."""
-        return self.index[kind].get(item_id)
+    index: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

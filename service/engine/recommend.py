@@ -16,39 +16,10 @@ from service.engine.models import (
     Urgency,
 )
 from service.engine.results import Excluded, Reason, Recommended, Result, TipAdvice, Trace, Triage
+from service.engine.say import sayer
 from service.engine.triage import GUIDELINE_MIN_AGE, triage
 
 ASSUMED_STAGE = Stage.ACUTE  # unknown duration: start where guidelines start, with self-care
-
-
-class Say:
-    """Wording of reason codes in one language, and the reasons built from them (immutable, so shared)."""
-
-    def __init__(self, kb: KnowledgeBase, lang: str) -> None:
-        self.lang = lang
-        self._texts = {msg.id: msg.text.get_text(lang) for msg in kb.messages}
-        self._reasons: dict[tuple[str, Msg, tuple[str, ...]], Reason] = {}
-
-    def __call__(self, code: Msg) -> str:
-        return self._texts[code]
-
-    def reason(self, rule: str, code: Msg, factors: tuple[str, ...] = ()) -> Reason:
-        key = (rule, code, factors)
-        found = self._reasons.get(key)
-        if found is None:
-            found = self._reasons[key] = Reason(rule, code.value, self._texts[code], factors)
-        return found
-
-
-_SAYERS: dict[tuple[int, str], tuple[KnowledgeBase, Say]] = {}
-
-
-def sayer(kb: KnowledgeBase, lang: str) -> Say:
-    """The Say for this knowledge base and language, built once (the knowledge base is immutable)."""
-    entry = _SAYERS.get((id(kb), lang))
-    if entry is None or entry[0] is not kb:
-        entry = _SAYERS[id(kb), lang] = (kb, Say(kb, lang))
-    return entry[1]
 
 
 def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> Result:
@@ -84,7 +55,7 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
         )
 
     action = next(a.action for a in kb.triage_actions if a.level is tri.level).get_text(lang)
-    triggers = _triggers(report, tri.level, factors, recommendations, excluded, kb)
+    triggers = _triggers(report, tri.level, recommendations, excluded, kb)
     disclaimers = tuple(d for d in kb.disclaimers if d.trigger in triggers)
     trace.add(
         "disclaimers",
@@ -113,7 +84,13 @@ def _tips(kb: KnowledgeBase, factors: dict[str, str], stage: Stage, lang: str) -
     )
 
 
-def _triggers(report, level, factors, recommendations, excluded, kb) -> set[DisclaimerTrigger]:  # type: ignore[no-untyped-def]
+def _triggers(
+    report: Report,
+    level: Urgency,
+    recommendations: tuple[Recommended, ...],
+    excluded: tuple[Excluded, ...],
+    kb: KnowledgeBase,
+) -> set[DisclaimerTrigger]:
     on = {
         DisclaimerTrigger.ALWAYS: True,
         DisclaimerTrigger.NOT_SCREENED: not report.red_flags_screened,
@@ -127,7 +104,7 @@ def _triggers(report, level, factors, recommendations, excluded, kb) -> set[Disc
     return {trigger for trigger, active in on.items() if active}
 
 
-def _cites_law(recommendations, excluded, kb) -> bool:  # type: ignore[no-untyped-def]
+def _cites_law(recommendations: tuple[Recommended, ...], excluded: tuple[Excluded, ...], kb: KnowledgeBase) -> bool:
     laws = {f.id for f in kb.factors if f.kind is FactorKind.CANNABIS_LAW}
     cited = {c.factor for r in recommendations for c in r.cautions}
     cited |= {f for e in excluded for reason in e.reasons if reason.rule == "contraindications" for f in reason.factors}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from service.engine.models import Category, Factor, KnowledgeBase, Msg, Outcome, RedFlag, Report, Stage, Urgency
 from service.engine.results import Reason, Trace
+from service.engine.say import Say
 
 ORDER = list(Urgency)  # most urgent first
 PERSISTENT_DAYS = 42  # six weeks: the end of the acute stage
@@ -32,7 +34,7 @@ def raise_to(level: Urgency, at_least: Urgency) -> Urgency:
 
 
 def triage(
-    report: Report, factors: dict[str, str], stage: Stage | None, kb: KnowledgeBase, say, trace: Trace
+    report: Report, factors: dict[str, str], stage: Stage | None, kb: KnowledgeBase, say: Say, trace: Trace
 ) -> TriageOutcome:
     """Apply the triage rules in order; `say(code)` gives a message's wording."""
     level, reasons = Urgency.SELF_CARE, []
@@ -135,5 +137,5 @@ def _tried(report: Report) -> tuple[str, ...]:
     return tuple(f"{t.treatment_id}:{t.outcome.value}:{t.weeks}w" for t in report.tried)
 
 
-def _names(ids) -> str:  # type: ignore[no-untyped-def]
+def _names(ids: Iterable[str]) -> str:
     return ", ".join(ids) or "none"

@@ -42,7 +42,7 @@ def default_root() -> Traversable:
     return resources.files("service.knowledge") / "data"
 
 
-def load_knowledge(root: Traversable | Path | str | None = None) -> m.KnowledgeBase:
+def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
     """Read, validate and freeze the knowledge under `root`; raise KnowledgeError on the first defect."""
     base: Traversable = default_root() if root is None else Path(root)
     digest = hashlib.sha256()

@@ -11,6 +11,14 @@ from service.engine.models import DEFAULT_LANGUAGE, Text
 
 LANG: ContextVar[str] = ContextVar("lang", default=DEFAULT_LANGUAGE)
 
+# Bounds the OpenAPI document states for every string and list without a bound of its own (service.openapi adds
+# them); schemathesis checks every response against them. Longest today: a treatment's details (~950 characters),
+# the factor list (63 items).
+MAX_STRING = 4000
+MAX_ITEMS = 1000
+# Accepted ranges of the integers a person reports; factor bands, stage bands and questions use the same ones.
+RANGES = {"age": (0, 120), "symptom_duration_days": (0, 36500), "pain_severity": (0, 10), "pregnancy_weeks": (0, 42)}
+
 
 def doc(description: str, example: Any = None, **extra: Any) -> dict[str, Any]:
     """Field metadata for the OpenAPI document."""
@@ -39,6 +47,13 @@ class Localized(ma.fields.String):
 def enum_field(enum: type, description: str, example: Any = None, **kwargs: Any) -> ma.fields.Enum:
     """An enum dumped by value, documented with its allowed values."""
     return ma.fields.Enum(enum, by_value=True, metadata=doc(description, example), **kwargs)
+
+
+def integer(description: str, example: Any, low: int, high: int, **kwargs: Any) -> ma.fields.Integer:
+    """A whole number in [low, high], an int32 in the OpenAPI document; on input a float or a string is rejected."""
+    return ma.fields.Integer(
+        strict=True, validate=ma.validate.Range(low, high), metadata=doc(description, example, format="int32"), **kwargs
+    )
 
 
 def text(description: str, example: Any = None, **kwargs: Any) -> Localized:

@@ -15,7 +15,7 @@ from service.engine.models import (
     Strength,
     Urgency,
 )
-from service.schemas.base import BaseSchema, doc, enum_field, text
+from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, doc, enum_field, integer, text
 from service.schemas.evidence import EvidenceSchema, RuleSchema
 
 
@@ -52,9 +52,9 @@ class FactorSchema(BaseSchema):
     )
     label = text("Short label.", "Kidney disease")
     description = text("What counts.")
-    min_age = ma.fields.Integer(allow_none=True, metadata=doc("Age band: lowest age included.", None))
-    max_age = ma.fields.Integer(allow_none=True, metadata=doc("Age band: highest age included.", None))
-    min_weeks = ma.fields.Integer(allow_none=True, metadata=doc("Pregnancy: from this many weeks.", None))
+    min_age = integer("Age band: lowest age included.", None, *RANGES["age"], allow_none=True)
+    max_age = integer("Age band: highest age included.", None, *RANGES["age"], allow_none=True)
+    min_weeks = integer("Pregnancy: from this many weeks.", None, *RANGES["pregnancy_weeks"], allow_none=True)
     cannabis = enum_field(CannabisStatus, "Jurisdiction: cannabis legal status (not legal advice).", allow_none=True)
     implies_red_flag = ma.fields.String(allow_none=True, metadata=doc("Red flag this condition counts as.", None))
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
@@ -64,7 +64,7 @@ class SourceSchema(BaseSchema):
     id = ma.fields.String(metadata=doc("Source id.", "S1"))
     title = ma.fields.String(metadata=doc("Title.", "Low back pain and sciatica in over 16s"))
     authors = ma.fields.String(metadata=doc("Authors or organisation.", "NICE"))
-    year = ma.fields.Integer(metadata=doc("Year.", 2016))
+    year = integer("Year.", 2016, 1900, 2100)
     publisher = ma.fields.String(metadata=doc("Journal or publisher.", "NICE"))
     type = enum_field(SourceType, "Kind of source.", "guideline")
     doi = ma.fields.String(allow_none=True, metadata=doc("DOI.", None))
@@ -89,8 +89,10 @@ class CodingSchema(BaseSchema):
 
 class StageBandSchema(BaseSchema):
     stage = enum_field(Stage, "Stage.", "acute")
-    min_days = ma.fields.Integer(metadata=doc("First day of the band.", 0))
-    max_days = ma.fields.Integer(allow_none=True, metadata=doc("Last day of the band (null: open-ended).", 41))
+    min_days = integer("First day of the band.", 0, *RANGES["symptom_duration_days"])
+    max_days = integer(
+        "Last day of the band (null: open-ended).", 41, *RANGES["symptom_duration_days"], allow_none=True
+    )
     description = text("What the stage means.")
 
 
@@ -132,11 +134,11 @@ class EvidenceScaleSchema(BaseSchema):
 
 
 class CountsSchema(BaseSchema):
-    treatments = ma.fields.Integer(metadata=doc("Treatments.", 30))
-    tips = ma.fields.Integer(metadata=doc("Tips.", 10))
-    red_flags = ma.fields.Integer(metadata=doc("Red flags.", 16))
-    factors = ma.fields.Integer(metadata=doc("Factors.", 60))
-    sources = ma.fields.Integer(metadata=doc("Sources.", 45))
+    treatments = integer("Treatments.", 30, 0, MAX_ITEMS)
+    tips = integer("Tips.", 10, 0, MAX_ITEMS)
+    red_flags = integer("Red flags.", 16, 0, MAX_ITEMS)
+    factors = integer("Factors.", 60, 0, MAX_ITEMS)
+    sources = integer("Sources.", 45, 0, MAX_ITEMS)
 
 
 class MetaSchema(BaseSchema):
@@ -154,6 +156,9 @@ class QuestionOptionSchema(BaseSchema):
     label = text("Label to show.", "Kidney disease")
 
 
+ANSWER_MAX = max(high for _, high in RANGES.values())
+
+
 class QuestionSchema(BaseSchema):
     id = ma.fields.String(metadata=doc("Question id.", "age"))
     prompt = text("What to ask.", "How old are you?")
@@ -165,6 +170,6 @@ class QuestionSchema(BaseSchema):
     value = ma.fields.String(
         allow_none=True, metadata=doc("For red-flag questions: the id to add to red_flags on yes.", None)
     )
-    minimum = ma.fields.Integer(allow_none=True, metadata=doc("Lowest allowed integer.", 0))
-    maximum = ma.fields.Integer(allow_none=True, metadata=doc("Highest allowed integer.", 120))
+    minimum = integer("Lowest allowed integer.", 0, 0, ANSWER_MAX, allow_none=True)
+    maximum = integer("Highest allowed integer.", 120, 0, ANSWER_MAX, allow_none=True)
     options = ma.fields.List(ma.fields.Nested(QuestionOptionSchema), metadata=doc("Choices, for choice questions."))

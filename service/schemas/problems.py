@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, doc
+from service.schemas.base import BaseSchema, doc, integer
 
 
 class FieldErrorSchema(BaseSchema):
@@ -18,7 +18,7 @@ class FieldErrorSchema(BaseSchema):
 class ProblemSchema(BaseSchema):
     type = ma.fields.String(metadata=doc("URI identifying the problem type.", "about:blank"))
     title = ma.fields.String(metadata=doc("Short summary of the problem type.", "Unprocessable Content"))
-    status = ma.fields.Integer(metadata=doc("HTTP status code.", 422))
+    status = integer("HTTP status code.", 422, 400, 599)
     detail = ma.fields.String(metadata=doc("Explanation of this occurrence.", "Invalid value for 'age'."))
     instance = ma.fields.String(metadata=doc("The request path.", "/v1/recommendations"))
     request_id = ma.fields.String(metadata=doc("Request id, as in the X-Request-ID header.", "3f2a9c1e0b7d4e58"))

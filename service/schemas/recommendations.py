@@ -7,21 +7,17 @@ from typing import Any
 import marshmallow as ma
 
 from service.engine.models import Outcome, Report, RuleLevel, Stage, Tried, Urgency
-from service.schemas.base import BaseSchema, doc, enum_field, text
+from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, doc, enum_field, integer, text
 from service.schemas.content import DisclaimerSchema, RedFlagSchema
 from service.schemas.evidence import EvidenceBriefSchema
 from service.schemas.treatments import TreatmentSummarySchema
 
-RANGES = {"age": (0, 120), "symptom_duration_days": (0, 36500), "pain_severity": (0, 10), "pregnancy_weeks": (0, 42)}
 MAX_LIST = 50
 ID = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
 
 
 def _int(name: str, description: str, example: int) -> ma.fields.Integer:
-    low, high = RANGES[name]
-    return ma.fields.Integer(
-        strict=True, validate=ma.validate.Range(low, high), metadata=doc(description, example, format="int32")
-    )
+    return integer(description, example, *RANGES[name])
 
 
 def _bool(description: str, example: bool) -> ma.fields.Boolean:
@@ -40,9 +36,7 @@ class TriedSchema(BaseSchema):
         validate=[ma.validate.Regexp(ID), ma.validate.Length(max=64)],
         metadata=doc("Treatment id.", "physical-therapy"),
     )
-    weeks = ma.fields.Integer(
-        strict=True, validate=ma.validate.Range(0, 520), metadata=doc("For how many weeks.", 8, format="int32")
-    )
+    weeks = integer("For how many weeks.", 8, 0, 520)
     outcome = enum_field(Outcome, "How it went.", "no_change", required=True)
 
 
@@ -64,7 +58,7 @@ class RecommendationRequestSchema(BaseSchema):
     )
     avoid = _ids("Preference ids to avoid (GET /v1/factors, kind preference).", ["surgery"])
     jurisdiction = ma.fields.String(
-        validate=ma.validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"),
+        validate=[ma.validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"), ma.validate.Length(max=6)],
         metadata=doc("Where the person lives: ISO 3166-1 alpha-2 or ISO 3166-2 code.", "US-TX"),
     )
 
@@ -108,27 +102,30 @@ def _treatment_field(name: str, description: str, example: Any) -> ma.fields.Fun
 class RecommendedSchema(BaseSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "staying-active"))
     name = ma.fields.Function(
-        lambda r: TreatmentSummarySchema().dump(r.treatment)["name"], metadata=doc("Name.", "Staying active")
+        lambda r: TreatmentSummarySchema().dump(r.treatment)["name"],
+        metadata=doc("Name.", "Staying active", type="string"),
     )
     category = ma.fields.String(attribute="treatment.category.value", metadata=doc("Category.", "self_care"))
-    rank = ma.fields.Integer(metadata=doc("1 is the first option to consider.", 1))
+    rank = integer("1 is the first option to consider.", 1, 1, MAX_ITEMS)
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is suggested."))
     evidence = ma.fields.Nested(EvidenceBriefSchema, attribute="treatment.evidence", metadata=doc("Evidence grade."))
     cautions = ma.fields.List(ma.fields.Nested(CautionSchema), metadata=doc("Cautions that apply to this person."))
     clinician_needed = ma.fields.Boolean(metadata=doc("A clinician must be involved.", False))
     link = ma.fields.Function(
-        lambda r: f"/v1/treatments/{r.treatment.id}", metadata=doc("Full item.", "/v1/treatments/staying-active")
+        lambda r: f"/v1/treatments/{r.treatment.id}",
+        metadata=doc("Full item.", "/v1/treatments/staying-active", type="string"),
     )
 
 
 class ExcludedSchema(BaseSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "bed-rest"))
     name = ma.fields.Function(
-        lambda r: TreatmentSummarySchema().dump(r.treatment)["name"], metadata=doc("Name.", "Bed rest")
+        lambda r: TreatmentSummarySchema().dump(r.treatment)["name"], metadata=doc("Name.", "Bed rest", type="string")
     )
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is not suggested."))
     link = ma.fields.Function(
-        lambda r: f"/v1/treatments/{r.treatment.id}", metadata=doc("Full item.", "/v1/treatments/bed-rest")
+        lambda r: f"/v1/treatments/{r.treatment.id}",
+        metadata=doc("Full item.", "/v1/treatments/bed-rest", type="string"),
     )
 
 
@@ -142,7 +139,8 @@ class TipAdviceSchema(BaseSchema):
 class TraceStepSchema(BaseSchema):
     rule = ma.fields.String(metadata=doc("Rule id.", "red-flags"))
     read = ma.fields.Function(
-        lambda s: dict(s.read), metadata=doc("Inputs the rule read and their values.", {"red_flags": "none"})
+        lambda s: dict(s.read),
+        metadata=doc("Inputs the rule read and their values.", {"red_flags": "none"}, type="object"),
     )
     decision = ma.fields.String(metadata=doc("What it decided.", "level self_care"))
 

@@ -39,7 +39,9 @@ class TreatmentSummarySchema(BaseSchema):
     )
     requires_clinician = ma.fields.Boolean(metadata=doc("Needs a prescription or referral.", False))
     evidence = ma.fields.Nested(EvidenceBriefSchema, metadata=doc("Certainty, direction and strength."))
-    link = ma.fields.Function(_link, metadata=doc("Path of the full item.", "/v1/treatments/staying-active"))
+    link = ma.fields.Function(
+        _link, metadata=doc("Path of the full item.", "/v1/treatments/staying-active", type="string")
+    )
 
 
 class TreatmentSchema(TreatmentSummarySchema):

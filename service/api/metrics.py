@@ -1,0 +1,45 @@
+"""Prometheus metrics: requests and latency by route and status, and the content version; multiprocess-safe."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, Response, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import multiprocess
+
+from service.api.http import elapsed_seconds
+
+REQUESTS = Counter("sciatica_http_requests_total", "HTTP requests", ["method", "route", "status"])
+LATENCY = Histogram(
+    "sciatica_http_request_duration_seconds", "Time to answer", ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+)
+CONTENT = Gauge("sciatica_content_info", "Loaded content version", ["content_version"], multiprocess_mode="max")
+
+
+def registry() -> CollectorRegistry:
+    """All workers' metrics under gunicorn (PROMETHEUS_MULTIPROC_DIR), this process's otherwise."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        merged = CollectorRegistry()
+        multiprocess.MultiProcessCollector(merged)
+        return merged
+    from prometheus_client import REGISTRY
+
+    return REGISTRY
+
+
+def init_metrics(app: Flask, content_version: str) -> None:
+    """Count every request and serve GET /metrics (text exposition format, not part of the JSON API)."""
+    CONTENT.labels(content_version).set(1)
+
+    @app.after_request
+    def observe(response: Response) -> Response:
+        route = request.url_rule.rule if request.url_rule else "(unmatched)"
+        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        LATENCY.labels(request.method, route).observe(elapsed_seconds())
+        return response
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(registry()), mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,36 @@
+"""Wording of reason codes in one language, and the shared immutable reasons built from them."""
+
+from __future__ import annotations
+
+from service.engine.models import KnowledgeBase, Msg
+from service.engine.results import Reason
+
+
+class Say:
+    """Wording of reason codes in one language, and the reasons built from them (immutable, so shared)."""
+
+    def __init__(self, kb: KnowledgeBase, lang: str) -> None:
+        self.lang = lang
+        self._texts = {msg.id: msg.text.get_text(lang) for msg in kb.messages}
+        self._reasons: dict[tuple[str, Msg, tuple[str, ...]], Reason] = {}
+
+    def __call__(self, code: Msg) -> str:
+        return self._texts[code]
+
+    def reason(self, rule: str, code: Msg, factors: tuple[str, ...] = ()) -> Reason:
+        key = (rule, code, factors)
+        found = self._reasons.get(key)
+        if found is None:
+            found = self._reasons[key] = Reason(rule, code.value, self._texts[code], factors)
+        return found
+
+
+_SAYERS: dict[tuple[int, str], tuple[KnowledgeBase, Say]] = {}
+
+
+def sayer(kb: KnowledgeBase, lang: str) -> Say:
+    """The Say for this knowledge base and language, built once (the knowledge base is immutable)."""
+    entry = _SAYERS.get((id(kb), lang))
+    if entry is None or entry[0] is not kb:
+        entry = _SAYERS[id(kb), lang] = (kb, Say(kb, lang))
+    return entry[1]

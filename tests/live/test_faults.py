@@ -1,0 +1,109 @@
+"""Faults on loopback, all bounded: a killed worker, a graceful shutdown, slow clients behind nginx."""
+
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+
+from tests.live.conftest import workers_of
+
+
+def get(url: str, timeout: float = 10, headers: dict | None = None):
+    req = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, dict(r.headers), r.read()
+
+
+def wrk(url: str, seconds: int, connections: int = 16) -> dict[str, int]:
+    out = subprocess.run(
+        [shutil.which("wrk") or "wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+    ).stdout
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"total": total, "errors": errors + (int(non2xx.group(1)) if non2xx else 0), "output": out}
+
+
+def test_a_killed_worker_is_replaced_and_errors_stay_under_a_thousandth(gunicorn):
+    base, master = gunicorn()
+    before = workers_of(master.pid)
+    assert len(before) == 2
+    threading.Timer(2.0, lambda: __import__("os").kill(before[0], signal.SIGKILL)).start()
+    result = wrk(base + "/v1/tips", seconds=6)
+    after = workers_of(master.pid)
+    assert len(after) == 2 and before[0] not in after, "the master replaces the killed worker"
+    assert result["total"] > 1000, result["output"]
+    assert result["errors"] / result["total"] < 0.001, result["output"]
+
+
+def test_sigterm_lets_requests_in_flight_finish(gunicorn):
+    base, master = gunicorn("tests.live.slow_app:create_app()")
+    results: list[int] = []
+
+    def slow():
+        results.append(get(base + "/_test/sleep?s=2", timeout=15)[0])
+
+    threads = [threading.Thread(target=slow) for _ in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    master.send_signal(signal.SIGTERM)
+    for t in threads:
+        t.join(15)
+    assert results == [200, 200]
+    assert master.wait(25) == 0
+
+
+def test_proxy_caches_content_revalidates_and_passes_advice_uncached(gunicorn, nginx):
+    base, _ = gunicorn()
+    proxy = nginx(base)
+    _, first, body = get(proxy + "/v1/treatments")
+    _, second, cached = get(proxy + "/v1/treatments")
+    assert cached == body and second["X-Cache-Status"] == "HIT"
+    try:
+        get(proxy + "/v1/treatments", headers={"If-None-Match": first["ETag"]})
+        raise AssertionError("expected 304")
+    except urllib.error.HTTPError as e:
+        assert e.code == 304
+    req = urllib.request.Request(
+        proxy + "/v1/recommendations",
+        data=b'{"age": 40}',
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Request-ID": "trace-12345678"},
+    )
+    for _ in range(2):
+        with urllib.request.urlopen(req, timeout=10) as r:
+            assert r.status == 200 and r.headers["Cache-Control"] == "no-store"
+            assert r.headers.get("X-Cache-Status", "") in ("", "BYPASS", "MISS")
+            assert r.headers["X-Request-ID"] == "trace-12345678"
+
+
+def test_slow_clients_do_not_starve_the_service_behind_nginx(gunicorn, nginx):
+    base, _ = gunicorn()
+    proxy = nginx(base)
+    host, port = proxy.removeprefix("http://").split(":")
+    slow = []
+    for _ in range(32):  # each sends a header line a second and never finishes its request
+        s = socket.create_connection((host, int(port)))
+        s.sendall(b"GET /v1/tips HTTP/1.1\r\nHost: x\r\n")
+        slow.append(s)
+    try:
+        latencies = []
+        for i in range(10):
+            for s in slow:
+                s.sendall(f"X-Slow-{i}: 1\r\n".encode())
+            start = time.monotonic()
+            assert get(proxy + "/v1/red-flags", timeout=3)[0] == 200
+            latencies.append(time.monotonic() - start)
+            time.sleep(0.4)
+        assert max(latencies) < 1.0, latencies
+    finally:
+        for s in slow:
+            s.close()
