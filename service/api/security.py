@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, Response, request
 from flask_cors import CORS
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.api.problems import problem
 
@@ -15,8 +16,16 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-EXPOSED = ["ETag", "X-Request-ID", "X-Content-Version", "Content-Language", "Retry-After",
-           "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]
+EXPOSED = [
+    "ETag",
+    "X-Request-ID",
+    "X-Content-Version",
+    "Content-Language",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+]
 ALLOWED = ["Content-Type", "Accept-Language", "If-None-Match", "X-Request-ID", "X-API-Key", "Authorization"]
 PROTECTED_PREFIX = "/v1/"
 
@@ -43,8 +52,18 @@ def init_security(app: Flask) -> None:
     cfg = app.config
     hsts = int(cfg["HSTS_SECONDS"])
     origins = [o.strip() for o in str(cfg["CORS_ORIGINS"]).split(",") if o.strip()]
-    CORS(app, origins=origins, expose_headers=EXPOSED, allow_headers=ALLOWED, methods=["GET", "POST", "OPTIONS"], max_age=600)
+    CORS(
+        app,
+        origins=origins,
+        expose_headers=EXPOSED,
+        allow_headers=ALLOWED,
+        methods=["GET", "POST", "OPTIONS"],
+        max_age=600,
+    )
     digests = load_api_keys(str(cfg["API_KEYS"]), cfg["API_KEYS_FILE"])
+    hops = int(cfg["PROXY_HOPS"])
+    if hops:  # only behind proxies we run: otherwise X-Forwarded-For is whatever the client says
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     @app.before_request
     def require_api_key() -> Response | None:

@@ -146,3 +146,15 @@ def test_500_is_a_problem_without_internals():
     r = app.test_client().get("/v1/boom")
     assert r.status_code == 500 and r.mimetype == "application/problem+json"
     assert "ZeroDivision" not in r.get_data(as_text=True) and "Traceback" not in r.get_data(as_text=True)
+
+
+def test_client_address_comes_from_trusted_proxies_only(make_client):
+    def remaining(client, forwarded):
+        headers = {"X-Forwarded-For": forwarded}
+        return [client.get("/v1/tips", headers=headers).headers["X-RateLimit-Remaining"] for _ in range(2)]
+
+    behind = make_client(RATE_LIMIT_ENABLED=1, RATE_LIMIT="5 per minute", PROXY_HOPS=1)
+    assert remaining(behind, "203.0.113.1") == ["4", "3"]
+    assert remaining(behind, "203.0.113.2") == ["4", "3"], "each forwarded client has its own limit"
+    direct = make_client(RATE_LIMIT_ENABLED=1, RATE_LIMIT="5 per minute")
+    assert remaining(direct, "203.0.113.1") + remaining(direct, "203.0.113.2") == ["4", "3", "2", "1"]
