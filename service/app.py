@@ -12,8 +12,8 @@ from service.api.http import init_http
 from service.api.limits import init_limits
 from service.api.logs import init_logs
 from service.api.metrics import init_metrics
-from service.api.security import init_security
 from service.api.problems import ProblemApi
+from service.api.security import init_security
 from service.config import Config, from_environment
 from service.knowledge import load_knowledge
 from service.openapi import SPEC_OPTIONS

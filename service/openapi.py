@@ -22,6 +22,13 @@ Every content response carries `X-Content-Version` and a strong `ETag` (send `If
 Errors are RFC 9457 `application/problem+json` and name the field at fault.
 """
 
+PROTECTED_PREFIX = "/v1/"
+RATE_LIMIT_HEADERS = {
+    "X-RateLimit-Limit": "Requests allowed in the current window.",
+    "X-RateLimit-Remaining": "Requests left in the current window.",
+    "X-RateLimit-Reset": "When the window resets (Unix time, seconds).",
+}
+
 SPEC_OPTIONS = {
     "info": {
         "description": INTRODUCTION,
@@ -35,6 +42,38 @@ SPEC_OPTIONS = {
             "x-internal": False,
         }
     ],
+    "components": {
+        "securitySchemes": {
+            "ApiKeyAuth": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "X-API-Key",
+                "description": "Required on /v1 when the deployment configures API keys (SCIATICA_API_KEYS).",
+            },
+            "CdsHooksJwt": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": (
+                    "The EHR's signed JWT (CDS Hooks 2.0 trust; RS384/ES384 only, following RFC8725 best practices), "
+                    "verified when SCIATICA_CDS_JWT_ISSUERS is set."
+                ),
+            },
+        },
+        "headers": {
+            name: {
+                "description": text,
+                "schema": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**53},
+            }
+            for name, text in RATE_LIMIT_HEADERS.items()
+        }
+        | {
+            "Retry-After": {
+                "description": "Seconds to wait before retrying.",
+                "schema": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 86400},
+            }
+        },
+    },
 }
 
 
@@ -80,3 +119,28 @@ class BoundsPlugin(BasePlugin):
                 for media in response.get("content", {}).values() if isinstance(response, dict) else ():
                     if isinstance(media.get("schema"), dict):
                         media["schema"].update(_bound(media["schema"]))
+
+
+class AccessPlugin(BasePlugin):
+    """/v1 operations: the API-key scheme, their 401/403/429 answers and rate-limit headers; CDS Hooks: the EHR JWT."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        if (path or "").startswith("/cds-services"):
+            for operation in (operations or {}).values():
+                # Optional: EHRs send it, the service verifies it only when issuers are configured.
+                operation.setdefault("security", [{"CdsHooksJwt": []}, {}])
+        if not (path or "").startswith(PROTECTED_PREFIX):
+            return
+        for operation in (operations or {}).values():
+            operation.setdefault("security", [{"ApiKeyAuth": []}])
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("401", "UNAUTHORIZED")
+            responses.setdefault("403", "FORBIDDEN")
+            responses.setdefault("429", "TOO_MANY_REQUESTS")
+            for code, response in responses.items():
+                if isinstance(response, dict) and str(code).startswith(("2", "3", "4")) and "$ref" not in response:
+                    headers = response.setdefault("headers", {})
+                    for name in RATE_LIMIT_HEADERS:
+                        headers.setdefault(name, {"$ref": f"#/components/headers/{name}"})

@@ -5,14 +5,23 @@ from __future__ import annotations
 import os
 
 from flask import Flask, Response, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client import multiprocess
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 from service.api.http import elapsed_seconds
 
 REQUESTS = Counter("sciatica_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
-    "sciatica_http_request_duration_seconds", "Time to answer", ["method", "route"],
+    "sciatica_http_request_duration_seconds",
+    "Time to answer",
+    ["method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
 )
 CONTENT = Gauge("sciatica_content_info", "Loaded content version", ["content_version"], multiprocess_mode="max")
@@ -42,4 +51,6 @@ def init_metrics(app: Flask, content_version: str) -> None:
 
     @app.get("/metrics")
     def metrics() -> Response:
-        return Response(generate_latest(registry()), mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+        return Response(
+            generate_latest(registry()), mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"}
+        )

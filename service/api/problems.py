@@ -12,7 +12,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
-from service.openapi import BoundsPlugin
+from service.openapi import RATE_LIMIT_HEADERS, AccessPlugin, BoundsPlugin
 from service.schemas.problems import ProblemSchema
 
 PROBLEM_JSON = "application/problem+json"
@@ -78,7 +78,7 @@ class ProblemApi(Api):
         return problem(error.code or 500, detail, errors or None, headers)
 
     def _init_spec(self, **kwargs: Any) -> None:
-        kwargs.setdefault("extra_plugins", [BoundsPlugin()])
+        kwargs.setdefault("extra_plugins", [BoundsPlugin(), AccessPlugin()])
         super()._init_spec(**kwargs)
 
     def _register_pagination_header(self) -> None:
@@ -89,6 +89,9 @@ class ProblemApi(Api):
             response: dict[str, Any] = {"description": status.phrase}
             if not (100 <= status < 200) and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
+            if status == 429:
+                limits = ("Retry-After", *RATE_LIMIT_HEADERS)
+                response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in limits}
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
         response = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}
