@@ -110,7 +110,10 @@ def _one(name: str, label: str, item: Any, cls: type, langs: frozenset[str]) -> 
 
 
 def _treatments(folder: Traversable, digest: Any, langs: frozenset[str]) -> tuple[m.Treatment, ...]:
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+    try:
+        files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+    except (FileNotFoundError, NotADirectoryError):
+        raise KnowledgeError("treatments/", "-", "-", "folder is missing") from None
     if not files:
         raise KnowledgeError("treatments/", "-", "-", "no treatment files")
     out = []

@@ -1,7 +1,7 @@
 """The loader: the shipped data loads; each kind of defect is rejected naming file, record and field.
 
 Each file in defects/ describes one defect applied to a copy of the shipped data: `file`, then `set`
-(dotted path -> value), `delete` (dotted path) or `raw` (whole new file text), and `expect` [file, record, field].
+(dotted path -> value), `delete` (dotted path), `raw` (whole new file text) or `remove: true` (the file or folder), and `expect` [file, record, field].
 """
 
 import re
@@ -27,6 +27,9 @@ def _walk(doc, path):
 
 def apply(defect, root: Path) -> None:
     target = root / defect["file"]
+    if defect.get("remove"):
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+        return
     if "raw" in defect:
         target.write_text(defect["raw"])
         return

@@ -107,3 +107,13 @@ def test_slow_clients_do_not_starve_the_service_behind_nginx(gunicorn, nginx):
     finally:
         for s in slow:
             s.close()
+
+
+def test_metrics_add_up_across_workers(gunicorn):
+    base, master = gunicorn()
+    assert len(workers_of(master.pid)) == 2
+    for _ in range(40):
+        get(base + "/v1/condition")
+    text = get(base + "/metrics")[2].decode()
+    found = re.search(r'sciatica_http_requests_total\{method="GET",route="/v1/condition",status="200"\} (\S+)', text)
+    assert found and float(found.group(1)) == 40.0, text[-2000:]
