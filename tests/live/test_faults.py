@@ -117,3 +117,34 @@ def test_metrics_add_up_across_workers(gunicorn):
     text = get(base + "/metrics")[2].decode()
     found = re.search(r'sciatica_http_requests_total\{method="GET",route="/v1/condition",status="200"\} (\S+)', text)
     assert found and float(found.group(1)) == 40.0, text[-2000:]
+
+
+def test_a_bad_content_file_stops_startup_with_a_clear_message(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from service.knowledge.loader import default_root
+    from tests.live.conftest import ROOT, free_port
+
+    data = tmp_path / "data"
+    shutil.copytree(str(default_root()), data)
+    tips = data / "tips.yaml"
+    tips.write_text(tips.read_text().replace("certainty: low", "certainty: sure", 1))
+    env = os.environ | {
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+        "PYTHONPATH": str(ROOT),
+        "SCIATICA_KNOWLEDGE_DIR": str(data),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf", "service:create_app()"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "KnowledgeError: tips.yaml: record" in done.stdout + done.stderr
+    assert "evidence.certainty" in done.stdout + done.stderr
