@@ -30,6 +30,15 @@ class Config:
     RATE_LIMIT_ENABLED = 1
     HSTS_SECONDS = 0  # set (e.g. 31536000) when served over TLS
     PROXY_HOPS = 0  # trusted proxies in front (nginx: 1) whose X-Forwarded-For gives the client address
+    # EHR integration (service/api/cds_hooks.py, fhir.py). JWT verification of CDS Hooks calls is off unless issuers are set.
+    CDS_JWT_ISSUERS = ""  # comma-separated allowlist of EHR issuers (JWT iss); empty: no JWT check (the local run)
+    CDS_JWKS_FILE: str | None = None  # path of the EHRs' public JWK Set (JSON); or inline JSON in CDS_JWKS
+    CDS_JWKS = ""
+    CDS_JWT_ALGORITHMS = "ES384,RS384"  # asymmetric only; the spec recommends these two
+    CDS_JWT_MAX_LIFETIME = 900  # seconds a JWT may live (exp - iat); its jti is remembered that long
+    CDS_MAX_CONTENT_LENGTH = 1024 * 1024  # CDS Hooks calls carry prefetched FHIR bundles
+    PUBLIC_BASE_URL = ""  # e.g. https://cds.example.org behind a proxy: JWT aud and card links; empty: from the request
+    FHIR_CANONICAL_BASE = "https://sciatica-relief.example.org/fhir"  # canonical URLs of the FHIR resources
 
 
 def from_environment(prefix: str = "SCIATICA_") -> dict[str, object]:

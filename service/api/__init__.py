@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask import Flask
 
 from service.api import (
+    cds_hooks,
     factors,
+    fhir,
     health,
+    infobutton,
     questionnaire,
     recommendations,
     red_flags,
@@ -19,7 +22,21 @@ from service.api import (
 from service.api.catalog import Catalog
 from service.api.problems import ProblemApi
 
-MODULES = (root, health, treatments, tips, red_flags, factors, questionnaire, recommendations, sources, reference)
+MODULES = (
+    root,
+    health,
+    treatments,
+    tips,
+    red_flags,
+    factors,
+    questionnaire,
+    recommendations,
+    sources,
+    reference,
+    infobutton,
+    cds_hooks,
+    fhir,
+)
 
 
 def register_blueprints(app: Flask, api: ProblemApi, cat: Catalog) -> None:

@@ -1,0 +1,160 @@
+"""CDS Hooks 2.0: discovery, three services (patient-view, order-select, order-sign) and their feedback endpoint."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from service.api.args import no_query
+from service.api.catalog import catalog
+from service.api.cds_auth import AuthError, CdsAuth, from_config
+from service.api.cds_docs import DOCS, EXAMPLES
+from service.api.problems import PROBLEM_JSON, problem
+from service.ehr.cards import Context
+from service.ehr.codes import CodeMap
+from service.ehr.hooks import SERVICES, PrefetchMissing, answer, discovery
+from service.ehr.loader import load_codes
+from service.schemas.cds_cards import CdsResponseSchema, CdsServicesSchema
+from service.schemas.cds_hooks import (
+    CdsFeedbackReceiptSchema,
+    CdsFeedbackSchema,
+    CdsOrderSelectRequestSchema,
+    CdsOrderSignRequestSchema,
+    CdsPatientViewRequestSchema,
+)
+from service.schemas.problems import ProblemSchema
+
+log = logging.getLogger("service.cds")
+blp = Blueprint(
+    "CDS Hooks",
+    __name__,
+    url_prefix="/cds-services",
+    description="HL7 CDS Hooks 2.0 services for EHRs: discovery, patient-view and order checks, feedback.",
+)
+NO_STORE = {"Cache-Control": {"description": "Always no-store.", "schema": {"type": "string", "enum": ["no-store"]}}}
+AUTH_401 = "The EHR's JWT is missing or invalid (only when CDS_JWT_ISSUERS is configured)."
+NOT_JSON = "The body is not application/json."
+SERVICE_IDS = ", ".join(f'"{sid}"' for sid in SERVICES)
+
+
+def today() -> date:
+    """The date the stage and age are computed for (a function, so tests can fix it)."""
+    return date.today()
+
+
+@blp.record_once
+def setup(state: Any) -> None:
+    """At start-up: load and check the code maps, and build the JWT verifier (None when not configured)."""
+    app: Flask = state.app
+    codes_of(app)
+    app.extensions["cds_auth"] = from_config(app.config)
+
+
+def codes_of(app: Flask) -> CodeMap:
+    """The app's code maps, loaded (and checked against the knowledge) once."""
+    if "ehr_codes" not in app.extensions:
+        app.extensions["ehr_codes"] = load_codes(app.extensions["catalog"].kb)
+    return app.extensions["ehr_codes"]
+
+
+def base_url() -> str:
+    return str(current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+@blp.before_request
+def guard() -> Any:
+    """Larger bodies than /v1 (prefetched bundles), JSON only, and the JWT check when configured."""
+    request.max_content_length = int(current_app.config["CDS_MAX_CONTENT_LENGTH"])
+    if request.method == "OPTIONS":
+        return None
+    auth: CdsAuth | None = current_app.extensions["cds_auth"]
+    if auth is not None:
+        try:
+            auth.verify(request.headers.get("Authorization", ""), base_url() + request.path)
+        except AuthError as exc:
+            return problem(401, str(exc), headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    if request.method == "POST" and request.mimetype != "application/json":
+        abort(415, message="Send the CDS Hooks request as application/json.")
+    return None
+
+
+def documented(op_id: str, body: bool = False) -> Callable[[Any], Any]:
+    """The operationId and the errors every CDS Hooks operation documents: 401 (JWT) and, with a body, 415."""
+
+    def wrap(func: Any) -> Any:
+        func = blp.alt_response(401, description=AUTH_401, schema=ProblemSchema, content_type=PROBLEM_JSON)(func)
+        if body:
+            func = blp.alt_response(415, description=NOT_JSON, schema=ProblemSchema, content_type=PROBLEM_JSON)(func)
+        return blp.doc(operationId=op_id)(func)
+
+    return wrap
+
+
+@blp.route("")
+class Discovery(MethodView):
+    @documented("listCdsServices")
+    @no_query(blp)
+    @blp.response(200, CdsServicesSchema)
+    def get(self):
+        """Discover the CDS services
+
+        The CDS Hooks discovery document: each service's id, hook, title, description, prefetch templates and usage
+        requirements. An EHR (or the CDS Hooks sandbox) pointed at `{baseUrl}/cds-services` reads this first.
+        """
+        return discovery(current_app.extensions["ehr_codes"])
+
+
+def call(service_id: str, body: dict[str, Any]) -> Any:
+    """Answer one hook call; 412 when the prefetch lacks data the answer depends on."""
+    codes: CodeMap = current_app.extensions["ehr_codes"]
+    cat = catalog()
+    ctx = Context(cat.kb, codes, base_url(), cat.language(), str(current_app.config["FHIR_CANONICAL_BASE"]).rstrip("/"))
+    try:
+        cards = answer(service_id, body, ctx, today())
+    except PrefetchMissing as exc:
+        detail = f"Prefetch {', '.join(exc.keys)} is required: this service does not query the EHR's FHIR server."
+        return problem(412, detail, headers={"Cache-Control": "no-store"})
+    return cards, 200, {"Cache-Control": "no-store"}
+
+
+def service(service_id: str, schema: Any, op_id: str) -> None:
+    """Register POST /cds-services/{service_id} with its own request schema (the hook is fixed per path)."""
+
+    def post(self: Any, body: dict[str, Any]) -> Any:
+        return call(service_id, body)
+
+    post.__doc__ = DOCS[service_id]
+    missing = "A required prefetch key is missing (see usageRequirements)."
+    post = blp.response(200, CdsResponseSchema, headers=NO_STORE)(post)
+    post = blp.arguments(schema, examples=EXAMPLES[service_id])(post)
+    post = blp.alt_response(412, description=missing, schema=ProblemSchema, content_type=PROBLEM_JSON)(post)
+    post = documented(op_id, body=True)(post)
+    blp.route(f"/{service_id}")(type(op_id[0].upper() + op_id[1:], (MethodView,), {"post": post}))
+
+
+service("sciatica-patient-view", CdsPatientViewRequestSchema, "callCdsPatientView")
+service("sciatica-order-select", CdsOrderSelectRequestSchema, "callCdsOrderSelect")
+service("sciatica-order-sign", CdsOrderSignRequestSchema, "callCdsOrderSign")
+
+
+@blp.route(f"/<any({SERVICE_IDS}):service_id>/feedback")
+class Feedback(MethodView):
+    @documented("sendCdsFeedback", body=True)
+    @blp.arguments(CdsFeedbackSchema)
+    @blp.response(200, CdsFeedbackReceiptSchema)
+    def post(self, body, service_id):
+        """Send feedback on cards
+
+        Accepted or overridden cards. Each item is logged with the service id, card uuid and outcome only (no override
+        comment, nothing about the patient or user) and nothing is stored.
+        """
+        for item in body["feedback"]:
+            fields = {"service": service_id, "card": item["card"], "outcome": item["outcome"]}
+            log.info("cds feedback", extra={"fields": fields})
+        return {"received": len(body["feedback"])}

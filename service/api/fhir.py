@@ -1,0 +1,189 @@
+"""Read-only FHIR R4B facade (application/fhir+json): metadata, and read + search of the definitional resources."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import marshmallow as ma
+import orjson
+from flask import Blueprint as FlaskBlueprint
+from flask import Flask, Response, current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import PathConverter
+
+from service.api.catalog import catalog
+from service.config import API_VERSION
+from service.ehr.fhir_meta import TYPES, all_resources, capability_statement, operation_outcome, searchset
+from service.schemas.base import LANG
+from service.schemas.fhir import (
+    FhirBundleSchema,
+    FhirOperationOutcomeSchema,
+    FhirReadQuerySchema,
+    FhirSearchQuerySchema,
+    resource_schema,
+)
+
+FHIR_JSON = "application/fhir+json"
+blp = Blueprint(
+    "FHIR",
+    __name__,
+    url_prefix="/fhir",
+    description="Read-only FHIR R4B view of the knowledge (application/fhir+json).",
+)
+EXAMPLE_IDS = {
+    "PlanDefinition": "sciatica-recommendations",
+    "ActivityDefinition": "staying-active",
+    "Evidence": "nsaids",
+    "Citation": "S1",
+}
+ISSUE = {400: "invalid", 404: "not-found", 405: "not-supported", 406: "not-supported", 500: "exception"}
+DESCRIBE = {
+    "PlanDefinition": "CPG-style recommendation definition (eca-rule): one action per treatment with cqf-strengthOfRecommendation, cpg-directionOfRecommendation, cqf-qualityOfEvidence and cpg-rationale extensions and documentation links to the sources.",
+    "ActivityDefinition": "One treatment as an activity template (kind, RxNorm product where single, doNotPerform when the evidence is against it).",
+    "Evidence": "The evidence for one treatment: overall certainty (certainty-rating) and each source's own grade.",
+    "Citation": "One source: title, authors, DOI/PMID and web location.",
+}
+
+
+def fhir_response(body: Any, status: int = 200, headers: Any = None) -> Response:
+    return Response(orjson.dumps(body), status=status, headers=headers, mimetype=FHIR_JSON)
+
+
+@blp.errorhandler(HTTPException)
+def outcome(error: HTTPException) -> Response:
+    """Every error under /fhir is an OperationOutcome in application/fhir+json."""
+    data = getattr(error, "data", None) or {}
+    messages = (data.get("messages") or {}).get("query", {})
+    detail = (
+        "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in messages.items())
+        or data.get("message")
+        or error.description
+    )
+    if isinstance(error, InternalServerError):
+        detail = "The server could not answer this request."
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    code = error.code or 500
+    return fhir_response(operation_outcome(ISSUE.get(code, "processing"), str(detail)), code, headers)
+
+
+@blp.record_once
+def setup(state: Any) -> None:
+    """At start-up: build every resource from the knowledge and pre-serialise it in each language."""
+    app: Flask = state.app
+    app.url_map.converters["fhir_rest"] = Rest
+    cat, base = app.extensions["catalog"], str(app.config["FHIR_CANONICAL_BASE"]).rstrip("/")
+    built = {lang: all_resources(cat.kb, base, lang) for lang in cat.kb.languages}
+    ids = {rtype: tuple(items) for rtype, items in built[cat.kb.languages[0]].items()}
+    for rtype, rids in ids.items():
+        for rid in rids:
+            cat.add(f"fhir:{rtype}:{rid}", partial(lambda t, i: built[LANG.get()][t][i], rtype, rid))
+    cat.add("fhir:metadata", lambda: capability_statement(cat.kb, base, API_VERSION))
+    app.extensions["fhir"] = {"ids": ids, "base": base}
+
+
+def public_base() -> str:
+    return str(current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+def send(name: str) -> Response:
+    response = catalog().send(name)
+    response.mimetype = FHIR_JSON
+    return response
+
+
+@blp.route("/metadata")
+class Metadata(MethodView):
+    @blp.doc(operationId="getFhirCapabilityStatement")
+    @blp.arguments(FhirReadQuerySchema, location="query", unknown=ma.RAISE, error_status_code=400, as_kwargs=True)
+    @blp.response(
+        200, resource_schema("CapabilityStatement", "What this FHIR server supports."), content_type=FHIR_JSON
+    )
+    @blp.alt_response(
+        400,
+        description="Unknown or invalid query parameter.",
+        schema=FhirOperationOutcomeSchema,
+        content_type=FHIR_JSON,
+    )
+    @blp.alt_response(500, description="Server error.", schema=FhirOperationOutcomeSchema, content_type=FHIR_JSON)
+    def get(self, **_):
+        """Get the CapabilityStatement
+
+        FHIR R4B (4.3.0), JSON only: read and type-level search of PlanDefinition, ActivityDefinition, Evidence and
+        Citation, versioned with the knowledge content.
+        """
+        return send("fhir:metadata")
+
+
+def register(rtype: str) -> None:
+    """GET /fhir/{rtype} (search) and GET /fhir/{rtype}/{id} (read) for one resource type."""
+    schema = resource_schema(rtype, DESCRIBE[rtype])
+    errors = [
+        blp.alt_response(
+            400,
+            description="Unknown or invalid query parameter.",
+            schema=FhirOperationOutcomeSchema,
+            content_type=FHIR_JSON,
+        ),
+        blp.alt_response(500, description="Server error.", schema=FhirOperationOutcomeSchema, content_type=FHIR_JSON),
+    ]
+
+    def search(self: Any, args: dict[str, Any]) -> Response:
+        ids = current_app.extensions["fhir"]["ids"][rtype]
+        cat, lang = catalog(), catalog().language()
+        found = [cat.data(f"fhir:{rtype}:{rid}", lang) for rid in ids if args.get("id_") in (None, rid)]
+        if "url" in args:
+            url, _, version = args["url"].partition("|")
+            found = [r for r in found if r["url"] == url and version in ("", r["version"])]
+        base = public_base() + "/fhir"
+        response = cat.send_data(searchset(((f"{base}/{rtype}/{r['id']}", r) for r in found), request.url), lang)
+        response.mimetype = FHIR_JSON
+        return response
+
+    def read(self: Any, resource_id: str, **_: Any) -> Response:
+        if resource_id not in current_app.extensions["fhir"]["ids"][rtype]:
+            return fhir_response(
+                operation_outcome("not-found", f"No {rtype} with id {resource_id!r}; search GET /fhir/{rtype}."), 404
+            )
+        return send(f"fhir:{rtype}:{resource_id}")
+
+    search.__doc__ = f"Search {rtype} resources\n\nA searchset Bundle of every {rtype} matching `_id` and `url` (all without parameters). {DESCRIBE[rtype]}\n"
+    read.__doc__ = f"Read one {rtype}\n\n{DESCRIBE[rtype]} Unknown ids answer 404 with an OperationOutcome.\n"
+    search = blp.response(200, FhirBundleSchema, content_type=FHIR_JSON)(search)
+    search = blp.arguments(FhirSearchQuerySchema, location="query", unknown=ma.RAISE, error_status_code=400)(search)
+    read = blp.alt_response(
+        404, description=f"No {rtype} with this id.", schema=FhirOperationOutcomeSchema, content_type=FHIR_JSON
+    )(blp.response(200, schema, content_type=FHIR_JSON)(read))
+    read = blp.arguments(
+        FhirReadQuerySchema, location="query", unknown=ma.RAISE, error_status_code=400, as_kwargs=True
+    )(read)
+    for deco in errors:
+        search, read = deco(search), deco(read)
+    search = blp.doc(operationId=f"searchFhir{rtype}")(search)
+    read = blp.doc(operationId=f"readFhir{rtype}")(read)
+    blp.route(f"/{rtype}")(type(f"Fhir{rtype}Search", (MethodView,), {"get": search}))
+    param = {"in": "path", "name": "resource_id", "description": f"The {rtype} id.", "example": EXAMPLE_IDS[rtype]}
+    read_view = type(f"Fhir{rtype}Read", (MethodView,), {"get": read})
+    blp.route(f"/{rtype}/<string(maxlength=64):resource_id>", parameters=[param])(read_view)
+
+
+for _rtype in TYPES:
+    register(_rtype)
+
+
+def unknown(rest: str) -> Response:
+    """Any other GET under /fhir (another type, an over-long id): 404 as an OperationOutcome, not problem+json."""
+    return fhir_response(operation_outcome("not-found", f"Nothing at /fhir/{rest}; see GET /fhir/metadata."), 404)
+
+
+class Rest(PathConverter):
+    """Like path, but also matching control characters (so no odd id falls through to a non-FHIR 404)."""
+
+    regex = r"[\s\S]+"
+    part_isolating = False
+
+
+# Registered with Flask's own add_url_rule so it stays out of the OpenAPI document; specific routes win over it.
+FlaskBlueprint.add_url_rule(blp, "/<fhir_rest:rest>", "unknown", unknown, methods=["GET"])

@@ -1,0 +1,74 @@
+"""GET /v1/infobutton: EHRs configured for MedlinePlus Connect get our patient-facing sciatica content by code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service.api.args import query
+from service.api.catalog import Catalog, catalog
+from service.api.cds_hooks import codes_of
+from service.ehr.infobutton import OIDS, disclaimer, lookup, topic
+from service.schemas.base import LANG
+from service.schemas.infobutton import InfobuttonQuerySchema, InfobuttonSchema
+
+blp = Blueprint(
+    "Infobutton",
+    __name__,
+    url_prefix="/v1/infobutton",
+    description="HL7 Infobutton / MedlinePlus Connect-style lookup of patient information by problem code.",
+)
+
+
+@blp.record_once
+def setup(state: Any) -> None:
+    """Load (or reuse) the code maps: the sciatica family is condition.yaml's ICD-10-CM and SNOMED CT codes."""
+    app: Flask = state.app
+    codes_of(app)
+
+
+def publish(cat: Catalog) -> None:
+    """Pre-build the topic and the disclaimer in every language."""
+    cat.add("infobutton:topic", lambda: topic(cat.kb, LANG.get()))
+    cat.add("infobutton:disclaimer", lambda: disclaimer(cat.kb, LANG.get()))
+
+
+@blp.route("")
+class Infobutton(MethodView):
+    @blp.doc(operationId="lookupInfobutton")
+    @query(blp, InfobuttonQuerySchema)
+    @blp.response(200, InfobuttonSchema)
+    def get(self, args):
+        """Look up patient information by code
+
+        MedlinePlus Connect's parameters (`mainSearchCriteria.v.c`, `mainSearchCriteria.v.cs`,
+        `mainSearchCriteria.v.dn`, `informationRecipient.languageCode.c`, `knowledgeResponseType`). A code of the
+        sciatica family (ICD-10-CM M54.3x, M54.4x, M51.1, M51.16, M51.17 or SNOMED CT 23056005) returns one entry: what
+        sciatica is, its stages, self-care tips and links to the rest of this API. Any other code, or another code
+        system, returns `total: 0`, no entries and a message saying why. Answers are plain JSON (not Atom) and
+        cacheable; only `knowledgeResponseType=application/json` is offered.
+        """
+        cat = catalog()
+        wanted = args["language"].split("-")[0].lower()
+        lang = wanted if wanted in cat.kb.languages else cat.kb.languages[0]
+        matched, why = lookup(current_app.extensions["ehr_codes"], args["code"], args["code_system"])
+        entries = [cat.data("infobutton:topic", lang) | {"matched_code": matched}] if matched else []
+        body = {
+            "query": {
+                "code": args["code"],
+                "code_system": args["code_system"],
+                "code_system_name": OIDS.get(args["code_system"]),
+                "display_name": args.get("display_name"),
+                "language": lang,
+                "recipient": args["recipient"],
+            },
+            "total": len(entries),
+            "entries": entries,
+            "message": why or None,
+            "disclaimer": cat.data("infobutton:disclaimer", lang),
+            "attribution": f"Sciatica Relief API, content {cat.kb.content_version}",
+        }
+        return cat.send_data(InfobuttonSchema().dump(body), lang)

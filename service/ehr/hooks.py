@@ -1,0 +1,126 @@
+"""The CDS services: discovery entries, and one answer per hook call from the same engine as /v1/recommendations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from service.ehr import fhir_in as f
+from service.ehr.cards import Context, plan_card, triage_card
+from service.ehr.chart import Chart, read_chart, to_report
+from service.ehr.codes import CodeMap
+from service.ehr.orders import classify, draft_orders, order_cards
+from service.engine import check_report, recommend
+from service.engine.models import Report, Urgency
+from service.engine.results import Result
+
+PATIENT = "{{context.patientId}}"
+USAGE = (
+    "Send the prefetch: this service never calls back the EHR's FHIR server (fhirAuthorization is ignored). "
+    "Without `conditions` (and, for order hooks with a medicine or imaging order to check, `medications`) it "
+    "answers 412 Precondition Failed; a missing `patient` or `pregnancy` key gives a degraded answer whose cards "
+    "say what was not checked. A key sent as null means the EHR found no data. Medicines are matched by RxNorm "
+    "ingredient code, else by ingredient name; problems by ICD-10-CM or SNOMED CT."
+)
+
+
+def prefetch_templates(codes: CodeMap) -> dict[str, str]:
+    loinc = codes.systems["loinc"]
+    pregnancy = ",".join(f"{loinc}|{r.code}" for r in (*codes.pregnancy_status, *codes.gestational_age))
+    return {
+        "patient": f"Patient/{PATIENT}",
+        "conditions": f"Condition?patient={PATIENT}&clinical-status=active",
+        "medications": f"MedicationRequest?patient={PATIENT}&status=active",
+        "pregnancy": f"Observation?patient={PATIENT}&code={pregnancy}&_sort=-date&_count=10",
+    }
+
+
+SERVICES: Mapping[str, Mapping[str, str]] = {
+    "sciatica-patient-view": {
+        "hook": "patient-view",
+        "title": "Sciatica: evidence-graded plan and red-flag check",
+        "description": (
+            "For a patient with an active sciatica problem (ICD-10-CM M54.3x, M54.4x, M51.16/M51.17; SNOMED CT "
+            "23056005): an info card with the options that fit their stage and recorded factors, graded by "
+            "evidence, a red-flag screening reminder and a patient-information link; a critical or warning card "
+            "instead when a red flag is coded. No sciatica problem: no cards."
+        ),
+    },
+    "sciatica-order-select": {
+        "hook": "order-select",
+        "title": "Sciatica: medicine and imaging order check (on select)",
+        "description": (
+            "Checks the selected draft orders: an NSAID that the knowledge base excludes for this patient "
+            "(pregnancy from 20 weeks, anticoagulant, kidney disease, ...) gives a warning with a suggestion to "
+            "remove it; a gabapentinoid, oral corticosteroid, benzodiazepine or opioid for sciatica gives the "
+            "guideline stance; lumbar imaging in the first 6 weeks without red flags gives an info card."
+        ),
+    },
+    "sciatica-order-sign": {
+        "hook": "order-sign",
+        "title": "Sciatica: medicine and imaging order check (before signing)",
+        "description": "The same checks as sciatica-order-select, over every draft order, before signing.",
+    },
+}
+
+
+class PrefetchMissing(Exception):
+    """The answer depends on data the EHR did not prefetch (the service does not fetch it itself)."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        super().__init__(", ".join(keys))
+        self.keys = keys
+
+
+def discovery(codes: CodeMap) -> dict[str, Any]:
+    """The discovery document: every service with its hook, prefetch templates and usage requirements."""
+    templates = prefetch_templates(codes)
+    return {
+        "services": [
+            {"id": sid, **spec, "prefetch": templates, "usageRequirements": USAGE} for sid, spec in SERVICES.items()
+        ]
+    }
+
+
+def answer(service_id: str, body: Mapping[str, Any], ctx: Context, today: date) -> dict[str, Any]:
+    """The cards for one hook call; raises PrefetchMissing when required prefetch keys are absent."""
+    hook = SERVICES[service_id]["hook"]
+    context, prefetch = body["context"], body.get("prefetch") or {}
+    patient_id = context.get("patientId")
+    if hook == "patient-view":
+        _require(prefetch, ("conditions",))
+        chart = read_chart(prefetch, patient_id, ctx.codes, today)
+        if not chart.sciatica:
+            return {"cards": []}
+        result = _run(chart, ctx)[1]
+        urgent = result.triage.level in (Urgency.EMERGENCY, Urgency.URGENT)
+        return {"cards": [triage_card(ctx, chart, result) if urgent else plan_card(ctx, chart, result)]}
+    checked, others = draft_orders(context, selected_only=hook == "order-select")
+    pool = f.resources(context.get("draftOrders"), "Medication")  # Medications the orders may reference
+    orders = [o for o in (classify(r, ctx, pool) for r in checked) if o is not None]
+    if not orders:
+        return {"cards": []}
+    _require(prefetch, ("conditions", "medications"))
+    other_meds = [r for r in others + checked if r.get("resourceType") == "MedicationRequest"]
+    cards = []
+    for order in orders:
+        extra = [m for m in other_meds if f"MedicationRequest/{m.get('id')}" != order.ref]  # the others count
+        chart = read_chart(prefetch, patient_id, ctx.codes, today, extra_meds=extra, pool=pool)
+        report, result = _run(chart, ctx)
+        cards += order_cards(ctx, [order], chart, report, result)
+    return {"cards": cards}
+
+
+def _require(prefetch: Mapping[str, Any], keys: tuple[str, ...]) -> None:
+    missing = tuple(k for k in keys if k not in prefetch)
+    if missing:
+        raise PrefetchMissing(missing)
+
+
+def _run(chart: Chart, ctx: Context) -> tuple[Report, Result]:
+    report = to_report(chart)
+    problems = check_report(report, ctx.kb)
+    if problems:  # the code maps are validated against the knowledge at start-up, so this is a bug
+        raise ValueError(f"mapped report does not validate: {problems}")
+    return report, recommend(report, ctx.kb, ctx.lang)

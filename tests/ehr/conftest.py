@@ -1,0 +1,34 @@
+"""EHR test helpers: the fixture requests (one JSON file per case) and a client whose 'today' is the fixture's."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from service.api import cds_hooks
+from service.ehr.loader import load_codes
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = {p.stem: json.loads(p.read_text()) for p in sorted(FIXTURES.glob("*.json"))}
+
+
+def cases(predicate=lambda case: True):
+    """pytest params of the fixture cases that satisfy `predicate`."""
+    return [pytest.param(case, id=name) for name, case in CASES.items() if predicate(case)]
+
+
+@pytest.fixture(scope="session")
+def codes(kb):
+    return load_codes(kb)
+
+
+@pytest.fixture()
+def call(client, monkeypatch):
+    """POST a fixture's request to its service on the fixture's date."""
+
+    def post(case, **kwargs):
+        monkeypatch.setattr(cds_hooks, "today", lambda: date.fromisoformat(case["today"]))
+        return client.post(f"/cds-services/{case['service']}", json=case["request"], **kwargs)
+
+    return post

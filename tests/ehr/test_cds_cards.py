@@ -1,0 +1,115 @@
+"""Every fixture request through the HTTP API: the expected cards, and the spec's card invariants on every card."""
+
+import jsonschema
+import pytest
+
+from service.api.cds_docs import EXAMPLES
+from tests.ehr.conftest import cases
+
+OK = cases(lambda c: c["expect"]["status"] == 200)
+INDICATORS = {"info", "warning", "critical"}
+
+
+def check_invariants(card):
+    """The card rules of CDS Hooks 2.0 (the IG's FSH invariants and the field tables)."""
+    assert card["uuid"], "uuid present (needed for feedback)"
+    assert 0 < len(card["summary"]) < 140 and "\n" not in card["summary"]
+    assert card["indicator"] in INDICATORS
+    assert card["source"]["label"].strip()
+    suggestions = card.get("suggestions")
+    if suggestions:
+        assert card["selectionBehavior"] in ("at-most-one", "any")
+        if card["selectionBehavior"] == "at-most-one":
+            assert sum(bool(s.get("isRecommended")) for s in suggestions) <= 1
+        for suggestion in suggestions:
+            assert suggestion["label"].strip() and suggestion["uuid"]
+            for action in suggestion.get("actions", []):
+                assert action["description"].strip()
+                assert action["type"] in ("create", "update", "delete")
+                if action["type"] == "delete":
+                    assert action["resourceId"].count("/") == 1 and "resource" not in action
+                else:
+                    assert "resource" in action
+    else:
+        assert "selectionBehavior" not in card
+    for reason in card.get("overrideReasons", []):
+        assert reason["display"].strip() and reason["code"]
+    for link in card.get("links", []):
+        assert link["type"] in ("absolute", "smart") and link["label"].strip()
+        assert link["url"].startswith(("http://", "https://"))
+        assert "appContext" not in link or link["type"] == "smart"
+    for key, value in card.items():
+        assert value not in (None, "", [], {}), f"{key}: the spec forbids null or empty values"
+
+
+@pytest.fixture(scope="module")
+def response_schema(app):
+    spec = app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    return {"$ref": "#/components/schemas/CdsResponse", "components": spec["components"]}
+
+
+@pytest.mark.parametrize("case", cases())
+def test_fixture_gets_its_expected_answer(call, case):
+    expect = case["expect"]
+    response = call(case)
+    assert response.status_code == expect["status"], response.get_data(as_text=True)
+    if expect["status"] != 200:
+        assert response.mimetype == "application/problem+json"
+        return
+    cards = response.get_json()["cards"]
+    assert [c["indicator"] for c in cards] == expect["indicators"]
+    summaries = " | ".join(c["summary"] for c in cards).lower()
+    details = " | ".join(c.get("detail", "") for c in cards)
+    for text in expect.get("summary_contains", []):
+        assert text.lower() in summaries
+    for text in expect.get("detail_contains", []):
+        assert text in details
+    for text in expect.get("detail_excludes", []):
+        assert text not in details
+    deleted = [a["resourceId"] for c in cards for s in c.get("suggestions", []) for a in s["actions"]]
+    assert deleted == expect.get("suggestion_deletes", deleted)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("case", OK)
+def test_every_card_keeps_the_spec_invariants(call, case, response_schema):
+    body = call(case).get_json()
+    jsonschema.validate(body, response_schema)
+    for card in body["cards"]:
+        check_invariants(card)
+
+
+@pytest.mark.parametrize(
+    "service, example",
+    [pytest.param(s, e["value"], id=f"{s}:{n}") for s, ex in EXAMPLES.items() for n, e in ex.items()],
+)
+def test_documented_examples_answer_with_valid_cards(client, service, example):
+    response = client.post(f"/cds-services/{service}", json=example)
+    assert response.status_code == 200
+    assert response.get_json()["cards"], "each documented example shows a card"
+    for card in response.get_json()["cards"]:
+        check_invariants(card)
+
+
+def test_the_invariant_check_catches_broken_cards():
+    good = {"uuid": "u", "summary": "s", "indicator": "info", "source": {"label": "x"}}
+    check_invariants(good)
+    broken = [
+        good | {"summary": "x" * 140},
+        good | {"indicator": "hard-stop"},
+        good | {"suggestions": [{"label": "a", "uuid": "1", "actions": []}]},
+        good
+        | {"suggestions": [{"label": "a", "uuid": "1", "isRecommended": True}] * 2, "selectionBehavior": "at-most-one"},
+        good | {"overrideReasons": [{"code": "c", "display": ""}]},
+        good | {"links": [{"label": "l", "url": "https://x", "type": "absolute", "appContext": "{}"}]},
+        good
+        | {
+            "suggestions": [
+                {"label": "a", "uuid": "1", "actions": [{"type": "delete", "description": "d", "resource": {}}]}
+            ],
+            "selectionBehavior": "any",
+        },
+    ]
+    for card in broken:
+        with pytest.raises((AssertionError, KeyError)):
+            check_invariants(card)
