@@ -19,7 +19,6 @@ from service.ehr.cards import (
 )
 from service.ehr.chart import Chart, drug_of
 from service.ehr.codes import CodeRule, first_match
-from service.engine.assess import applicable
 from service.engine.factors import derive_factors, stage_of
 from service.engine.models import Direction, Report, RuleLevel, Stage, Treatment
 from service.engine.results import Result
@@ -80,7 +79,7 @@ def order_cards(
 def nsaid_card(ctx: Context, order: Order, chart: Chart, factors: dict[str, str]) -> dict[str, Any] | None:
     """Warning when the knowledge excludes NSAIDs for one of this patient's factors (pregnancy >= 20 weeks, ...)."""
     assert order.treatment is not None
-    rules = [r for r in applicable(order.treatment.rules, factors) if r.level is RuleLevel.EXCLUDE]
+    rules = [r for r in order.treatment.rules if r.factor in factors and r.level is RuleLevel.EXCLUDE]
     if not rules:
         return None
     texts = ctx.texts["nsaid"]

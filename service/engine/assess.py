@@ -1,91 +1,49 @@
-"""Per-treatment rules: contraindications, evidence, stage, specialist gate, preferences, prior tries; then ranking."""
+"""Per-treatment rules: contraindications, evidence, stage, specialist gate, red-flag holds, preferences, prior
+tries; then ranking. Runs over the plans prepared once per knowledge base (service/engine/prepared.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from service.engine.models import (
-    Category,
-    Certainty,
-    Direction,
-    FactorRule,
-    Invasiveness,
-    Msg,
-    Outcome,
-    Report,
-    RuleLevel,
-    Stage,
-    Treatment,
-)
-from service.engine.results import Caution, Excluded, Reason, Recommended, Trace
-from service.engine.say import Say
+from service.engine.models import Msg, Outcome, Report, RuleLevel, Stage
+from service.engine.prepared import STAGE_INDEX, Prepared, TreatmentPlan
+from service.engine.results import Excluded, Reason, Recommended, Trace
 from service.engine.triage import TriageOutcome
 
-SUPPORTED = (Direction.FOR, Direction.CONDITIONAL)
-SPECIALIST = (Invasiveness.PROCEDURE, Invasiveness.SURGICAL)
-DIRECTION_ORDER = {d: i for i, d in enumerate(Direction)}
-CERTAINTY_ORDER = {c: i for i, c in enumerate(Certainty)}
-INVASIVENESS_ORDER = {v: i for i, v in enumerate(Invasiveness)}
 FILTER_RULES = (
-    "contraindications",
-    "evidence",
-    "stage-fit",
-    "specialist-gate",
-    "red-flag-holds",
-    "preferences",
-    "prior-tries",
-)
-STAGE_FIELDS = ("symptom_duration_days",)
-GATE_FIELDS = ("symptom_duration_days", "tried", "pain_severity")
+    "contraindications", "evidence", "stage-fit", "specialist-gate", "red-flag-holds", "preferences", "prior-tries",
+)  # fmt: skip
 TRIED = ("tried",)
 
 Tries = dict[str, set[Outcome]]
 
 
-def applicable(rules: Iterable[FactorRule], factors: dict[str, str]) -> list[FactorRule]:
-    """The rules whose factor is active."""
-    return [r for r in rules if r.factor in factors]
-
-
-def cautions_for(rules: Iterable[FactorRule], factors: dict[str, str], lang: str) -> tuple[Caution, ...]:
-    """Cautions and clinician-only notes that apply to this person."""
-    active = applicable(rules, factors)
-    return tuple(
-        Caution(r.factor, r.level, r.reason.get_text(lang)) for r in active if r.level is not RuleLevel.EXCLUDE
-    )
-
-
-def supported(t: Treatment) -> bool:
-    """Evidence for (or conditionally for) at better than very low certainty."""
-    return t.evidence.direction in SUPPORTED and t.evidence.certainty is not Certainty.VERY_LOW
-
-
 def exclusions(
-    t: Treatment, report: Report, factors: dict[str, str], stage: Stage, tri: TriageOutcome, tries: Tries, say: Say
+    p: TreatmentPlan,
+    report: Report,
+    factors: dict[str, str],
+    stage: int,
+    tri: TriageOutcome,
+    tries: Tries,
+    ready: Prepared,
 ) -> list[Reason]:
-    """Every reason this treatment is not for this person (empty when it may be recommended)."""
-    out = [
-        Reason("contraindications", Msg.CONTRAINDICATED.value, r.reason.get_text(say.lang), (r.factor,))
-        for r in t.rules
-        if r.factor in factors and r.level is RuleLevel.EXCLUDE
-    ]
-    ev = t.evidence
-    if ev.direction is Direction.AGAINST:
-        out.append(say.reason("evidence", Msg.EVIDENCE_AGAINST))
-    elif ev.direction is Direction.NO_RECOMMENDATION and ev.certainty is Certainty.VERY_LOW:
-        out.append(say.reason("evidence", Msg.INSUFFICIENT_EVIDENCE))
-    if stage not in t.stages:
-        out.append(say.reason("stage-fit", Msg.NOT_FOR_STAGE, STAGE_FIELDS))
-    if t.invasiveness in SPECIALIST and tri.under_16:
-        out.append(say.reason("specialist-gate", Msg.UNDER_16, ("age",)))
-    elif t.invasiveness in SPECIALIST and not _in_view(t, tri):
-        out.append(say.reason("specialist-gate", Msg.NEEDS_ASSESSMENT_FIRST, GATE_FIELDS))
-    if t.category in tri.holds:
-        out.append(say.reason("red-flag-holds", Msg.ASSESSMENT_FIRST, tri.holds[t.category]))
-    avoided = tuple(p for p in t.avoid_if if p in report.avoid)
-    if avoided:
-        out.append(say.reason("preferences", Msg.PREFERENCE, avoided))
-    outcomes = tries.get(t.id, ())
+    """Every reason this treatment is not for this person (empty when it may be recommended); `stage` by index."""
+    say = ready.say
+    out = p.rules.excluded_by(factors)
+    if p.evidence_reason:
+        out.append(p.evidence_reason)
+    if not p.fits[stage]:
+        out.append(ready.not_for_stage)
+    if p.specialist and tri.under_16:
+        out.append(ready.under_16)
+    elif p.specialist and not (tri.escalation or (tri.severe_acute and p.injection)):
+        # Specialist options come into view after persistence or worsening; an injection also for severe acute pain.
+        out.append(ready.needs_assessment)
+    if tri.holds and p.category in tri.holds:
+        out.append(say.reason("red-flag-holds", Msg.ASSESSMENT_FIRST, tri.holds[p.category]))
+    if report.avoid:
+        avoided = tuple(pref for pref in p.treatment.avoid_if if pref in report.avoid)
+        if avoided:
+            out.append(say.reason("preferences", Msg.PREFERENCE, avoided))
+    outcomes = tries.get(p.treatment.id, ())
     if Outcome.WORSE in outcomes:
         out.append(say.reason("prior-tries", Msg.TRIED_WORSE, TRIED))
     if Outcome.SIDE_EFFECTS in outcomes:
@@ -93,80 +51,53 @@ def exclusions(
     return out
 
 
-def _in_view(t: Treatment, tri: TriageOutcome) -> bool:
-    """Specialist options are shown after persistence or worsening; an injection also for severe acute pain."""
-    return tri.escalation or (tri.severe_acute and t.category is Category.INJECTION)
-
-
-def recommend_reasons(t: Treatment, stage: Stage, clinician: bool, tries: Tries, say: Say) -> tuple[Reason, ...]:
-    """Why a recommended option is listed, in reading order."""
-    good = supported(t)
-    reasons = [
-        say.reason("evidence", Msg.EVIDENCE_SUPPORTS if good else Msg.EVIDENCE_UNCERTAIN),
-        say.reason("stage-fit", Msg.FITS_STAGE, STAGE_FIELDS),
-    ]
-    if stage is Stage.ACUTE and t.invasiveness is Invasiveness.NONE and good:
-        reasons.append(say.reason("first-line", Msg.FIRST_LINE, STAGE_FIELDS))
-    if t.invasiveness in SPECIALIST:
-        reasons.append(say.reason("specialist-gate", Msg.SPECIALIST_OPTION, GATE_FIELDS))
-    outcomes = tries.get(t.id, ())
+def _recommended(
+    p: TreatmentPlan, rank: int, stage: int, factors: dict[str, str], tries: Tries, ready: Prepared
+) -> Recommended:
+    cautions = p.rules.cautions(factors)
+    clinician = p.treatment.requires_clinician or any(c.level is RuleLevel.CLINICIAN_ONLY for c in cautions)
+    reasons = list(p.listed_because[stage])
+    outcomes = tries.get(p.treatment.id, ())
     if Outcome.HELPED in outcomes:
-        reasons.append(say.reason("prior-tries", Msg.TRIED_HELPED, TRIED))
+        reasons.append(ready.say.reason("prior-tries", Msg.TRIED_HELPED, TRIED))
     if Outcome.NO_CHANGE in outcomes:
-        reasons.append(say.reason("prior-tries", Msg.TRIED_NO_CHANGE, TRIED))
+        reasons.append(ready.say.reason("prior-tries", Msg.TRIED_NO_CHANGE, TRIED))
     if clinician:
-        reasons.append(say.reason("clinician", Msg.CLINICIAN_DECISION))
-    return tuple(reasons)
+        reasons.append(ready.say.reason("clinician", Msg.CLINICIAN_DECISION))
+    return Recommended(p.treatment, rank, tuple(reasons), cautions, clinician)
 
 
-def rank_key(t: Treatment, tries: Tries) -> tuple[object, ...]:
+def rank_key(p: TreatmentPlan, tries: Tries) -> tuple[object, ...]:
     """What helped first, fair trials that failed last; then supported evidence, least invasive, strongest, surest."""
-    outcomes = tries.get(t.id, ())
-    return (
-        Outcome.NO_CHANGE in outcomes,
-        Outcome.HELPED not in outcomes,
-        not supported(t),
-        INVASIVENESS_ORDER[t.invasiveness],
-        DIRECTION_ORDER[t.evidence.direction],
-        CERTAINTY_ORDER[t.evidence.certainty],
-        t.id,
-    )
+    outcomes = tries.get(p.treatment.id, ())
+    return (Outcome.NO_CHANGE in outcomes, Outcome.HELPED not in outcomes, *p.order)
 
 
 def assess(
-    treatments: tuple[Treatment, ...],
-    report: Report,
-    factors: dict[str, str],
-    stage: Stage,
-    tri: TriageOutcome,
-    say: Say,
-    trace: Trace,
+    report: Report, factors: dict[str, str], stage: Stage, tri: TriageOutcome, ready: Prepared, trace: Trace
 ) -> tuple[tuple[Recommended, ...], tuple[Excluded, ...]]:
     """Split treatments into ranked recommendations and exclusions with reasons."""
+    index = STAGE_INDEX[stage]
     tries: Tries = {}
     for tried in report.tried:
         tries.setdefault(tried.treatment_id, set()).add(tried.outcome)
     kept, excluded = [], []
     hits: dict[str, list[str]] = {rule: [] for rule in FILTER_RULES}
-    for t in treatments:
-        reasons = exclusions(t, report, factors, stage, tri, tries, say)
+    for p in ready.treatments:
+        reasons = exclusions(p, report, factors, index, tri, tries, ready)
         if reasons:
-            excluded.append(Excluded(t, tuple(reasons)))
-            for rule in dict.fromkeys(r.rule for r in reasons):
-                hits[rule].append(t.id)
+            excluded.append(Excluded(p.treatment, tuple(reasons)))
+            for rule in {r.rule for r in reasons}:
+                hits[rule].append(p.treatment.id)
         else:
-            kept.append(t)
+            kept.append(p)
     reads = _reads(report, factors, stage)
     for rule in FILTER_RULES:
         trace.add(rule, reads[rule], f"excluded: {', '.join(hits[rule]) or 'none'}")
-    kept.sort(key=lambda t: rank_key(t, tries))
-    ranked = []
-    for rank, t in enumerate(kept, start=1):
-        cautions = cautions_for(t.rules, factors, say.lang)
-        clinician = t.requires_clinician or any(c.level is RuleLevel.CLINICIAN_ONLY for c in cautions)
-        ranked.append(Recommended(t, rank, recommend_reasons(t, stage, clinician, tries, say), cautions, clinician))
-    trace.add("rank", {"candidates": len(kept)}, "order: " + (", ".join(t.id for t in kept) or "none"))
-    return tuple(ranked), tuple(excluded)
+    kept.sort(key=lambda p: rank_key(p, tries))
+    ranked = tuple(_recommended(p, rank, index, factors, tries, ready) for rank, p in enumerate(kept, start=1))
+    trace.add("rank", {"candidates": len(kept)}, "order: " + (", ".join(p.treatment.id for p in kept) or "none"))
+    return ranked, tuple(excluded)
 
 
 def _reads(report: Report, factors: dict[str, str], stage: Stage) -> dict[str, dict[str, object]]:

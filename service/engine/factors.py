@@ -40,18 +40,30 @@ def derive_factors(report: Report, kb: KnowledgeBase) -> dict[str, str]:
     active: dict[str, str] = {fid: "conditions" for fid in report.conditions}
     active.update({fid: "medications" for fid in report.medications})
     weeks = report.pregnancy_weeks if report.pregnancy_weeks is not None else ASSUMED_PREGNANCY_WEEKS
-    for f in kb.factors:
-        if f.kind is FactorKind.PREGNANCY and report.pregnant and weeks >= (f.min_weeks or 0):
-            active[f.id] = "pregnancy_weeks" if report.pregnancy_weeks is not None else "pregnant"
-        elif f.kind is FactorKind.BREASTFEEDING and report.breastfeeding:
-            active[f.id] = "breastfeeding"
-        elif f.kind is FactorKind.AGE_BAND and report.age is not None and _in_band(report.age, f):
-            active[f.id] = "age"
+    kinds = _by_kind(kb)
+    if report.pregnant:
+        for f in kinds[FactorKind.PREGNANCY]:
+            if weeks >= (f.min_weeks or 0):
+                active[f.id] = "pregnancy_weeks" if report.pregnancy_weeks is not None else "pregnant"
+    if report.breastfeeding:
+        active.update({f.id: "breastfeeding" for f in kinds[FactorKind.BREASTFEEDING]})
+    if report.age is not None:
+        active.update({f.id: "age" for f in kinds[FactorKind.AGE_BAND] if _in_band(report.age, f)})
     law = cannabis_status(report.jurisdiction, kb)
-    for f in kb.factors:
-        if f.kind is FactorKind.CANNABIS_LAW and f.cannabis is law:
-            active[f.id] = "jurisdiction"
+    active.update({f.id: "jurisdiction" for f in kinds[FactorKind.CANNABIS_LAW] if f.cannabis is law})
     return dict(sorted(active.items()))
+
+
+_KINDS: dict[int, tuple[KnowledgeBase, dict[FactorKind, tuple[Factor, ...]]]] = {}
+
+
+def _by_kind(kb: KnowledgeBase) -> dict[FactorKind, tuple[Factor, ...]]:
+    """The knowledge base's factors grouped by kind, grouped once (the knowledge base is immutable)."""
+    entry = _KINDS.get(id(kb))
+    if entry is None or entry[0] is not kb:
+        groups = {kind: tuple(f for f in kb.factors if f.kind is kind) for kind in FactorKind}
+        entry = _KINDS[id(kb)] = (kb, groups)
+    return entry[1]
 
 
 def _in_band(age: int, f: Factor) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.engine.assess import SPECIALIST, applicable, assess, cautions_for
+from service.engine.assess import assess
 from service.engine.factors import derive_factors, stage_of
 from service.engine.models import (
     DEFAULT_LANGUAGE,
@@ -11,12 +11,11 @@ from service.engine.models import (
     KnowledgeBase,
     Msg,
     Report,
-    RuleLevel,
     Stage,
     Urgency,
 )
-from service.engine.results import Excluded, Reason, Recommended, Result, TipAdvice, Trace, Triage
-from service.engine.say import sayer
+from service.engine.prepared import SPECIALIST, Prepared, prepared
+from service.engine.results import Excluded, Recommended, Result, TipAdvice, Trace, Triage
 from service.engine.triage import GUIDELINE_MIN_AGE, triage
 
 ASSUMED_STAGE = Stage.ACUTE  # unknown duration: start where guidelines start, with self-care
@@ -24,7 +23,8 @@ ASSUMED_STAGE = Stage.ACUTE  # unknown duration: start where guidelines start, w
 
 def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> Result:
     """The whole answer for `report`; the report's ids must have passed check_report."""
-    say, trace = sayer(kb, lang), Trace()
+    ready, trace = prepared(kb, lang), Trace()
+    say = ready.say
     factors = derive_factors(report, kb)
     trace.add("derive-factors", {"reported": _reported(report)}, f"active factors: {', '.join(factors) or 'none'}")
     days, source = _duration(report)
@@ -40,14 +40,12 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
     if tri.level is Urgency.EMERGENCY:
         trace.add("emergency-short-circuit", {"level": tri.level.value}, "no treatments or tips: seek emergency care")
     elif tri.level is Urgency.URGENT:
-        hold = Reason(
-            "urgent-hold", Msg.URGENT_ASSESSMENT_FIRST.value, say(Msg.URGENT_ASSESSMENT_FIRST), tuple(sorted(tri.flags))
-        )
+        hold = say.reason("urgent-hold", Msg.URGENT_ASSESSMENT_FIRST, tuple(sorted(tri.flags)))
         excluded = tuple(Excluded(t, (hold,)) for t in kb.treatments)
         trace.add("urgent-hold", {"level": tri.level.value}, "all treatments held until same-day assessment")
     else:
-        recommendations, excluded = assess(kb.treatments, report, factors, effective, tri, say, trace)
-        tips = _tips(kb, factors, effective, lang)
+        recommendations, excluded = assess(report, factors, effective, tri, ready, trace)
+        tips = _tips(ready, factors, effective)
         trace.add(
             "tips",
             {"stage": effective.value, "factors": tuple(factors)},
@@ -76,11 +74,11 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
     )
 
 
-def _tips(kb: KnowledgeBase, factors: dict[str, str], stage: Stage, lang: str) -> tuple[TipAdvice, ...]:
+def _tips(ready: Prepared, factors: dict[str, str], stage: Stage) -> tuple[TipAdvice, ...]:
     return tuple(
-        TipAdvice(tip, cautions_for(tip.rules, factors, lang))
-        for tip in kb.tips
-        if stage in tip.stages and not any(r.level is RuleLevel.EXCLUDE for r in applicable(tip.rules, factors))
+        TipAdvice(plan.tip, plan.rules.cautions(factors))
+        for plan in ready.tips
+        if stage in plan.stages and not plan.rules.excluded_by(factors)
     )
 
 

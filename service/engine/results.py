@@ -82,10 +82,16 @@ class Trace:
     steps: list[TraceStep] = field(default_factory=list)
 
     def add(self, rule: str, read: dict[str, object], decision: str) -> None:
-        self.steps.append(TraceStep(rule, tuple((k, _show(v)) for k, v in read.items()), decision))
+        self.steps.append(
+            TraceStep(rule, tuple([(k, v if type(v) is str else _show(v)) for k, v in read.items()]), decision)
+        )
 
 
 def _show(value: object) -> str:
-    if isinstance(value, (tuple, list, set, frozenset)):
+    if value is None:
+        return "not reported"
+    if isinstance(value, tuple):  # already in a deterministic order
+        return ", ".join(value) if value and type(value[0]) is str else ", ".join(map(str, value)) or "none"
+    if isinstance(value, (set, frozenset)):
         return ", ".join(sorted(str(v) for v in value)) or "none"
-    return "not reported" if value is None else str(value)
+    return str(value)

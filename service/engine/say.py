@@ -23,14 +23,3 @@ class Say:
         if found is None:
             found = self._reasons[key] = Reason(rule, code.value, self._texts[code], factors)
         return found
-
-
-_SAYERS: dict[tuple[int, str], tuple[KnowledgeBase, Say]] = {}
-
-
-def sayer(kb: KnowledgeBase, lang: str) -> Say:
-    """The Say for this knowledge base and language, built once (the knowledge base is immutable)."""
-    entry = _SAYERS.get((id(kb), lang))
-    if entry is None or entry[0] is not kb:
-        entry = _SAYERS[id(kb), lang] = (kb, Say(kb, lang))
-    return entry[1]
