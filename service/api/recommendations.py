@@ -7,16 +7,16 @@ from flask_smorest import Blueprint, abort
 
 from service.api.catalog import catalog
 from service.api.examples import REQUEST_EXAMPLES
+from service.api.present import present
 from service.api.problems import PROBLEM_JSON
 from service.engine import check_report, recommend
-from service.schemas.base import LANG
 from service.schemas.problems import ProblemSchema
 from service.schemas.recommendations import RecommendationRequestSchema, RecommendationSchema
 
 blp = Blueprint(
     "Recommendations", __name__, url_prefix="/v1/recommendations", description="Personal, explained recommendations."
 )
-REQUEST, RESPONSE = RecommendationRequestSchema(), RecommendationSchema()
+REQUEST = RecommendationRequestSchema()
 
 
 @blp.before_request
@@ -52,11 +52,6 @@ class Recommendations(MethodView):
         if problems:
             abort(422, errors={"json": {field: [message] for field, message in problems}})
         lang = cat.language()
-        result = recommend(report, cat.kb, lang)
-        token = LANG.set(lang)
-        try:
-            body = RESPONSE.dump(result) | {"content_version": cat.kb.content_version}
-        finally:
-            LANG.reset(token)
+        body = present(recommend(report, cat.kb, lang), cat, lang)
         headers = {"Cache-Control": "no-store", "Content-Language": lang}
         return Response(orjson.dumps(body), mimetype="application/json", headers=headers)

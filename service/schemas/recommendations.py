@@ -10,7 +10,6 @@ from service.engine.models import Outcome, Report, RuleLevel, Stage, Tried, Urge
 from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, doc, enum_field, integer, text
 from service.schemas.content import DisclaimerSchema, RedFlagSchema
 from service.schemas.evidence import EvidenceBriefSchema
-from service.schemas.treatments import TreatmentSummarySchema
 
 MAX_LIST = 50
 ID = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
@@ -93,18 +92,9 @@ class TriageSchema(BaseSchema):
     action = ma.fields.String(metadata=doc("The plain-language next step."))
 
 
-def _treatment_field(name: str, description: str, example: Any) -> ma.fields.Function:
-    return ma.fields.Function(
-        lambda r: TreatmentSummarySchema().dump(r.treatment)[name], metadata=doc(description, example)
-    )
-
-
 class RecommendedSchema(BaseSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "staying-active"))
-    name = ma.fields.Function(
-        lambda r: TreatmentSummarySchema().dump(r.treatment)["name"],
-        metadata=doc("Name.", "Staying active", type="string"),
-    )
+    name = text("Name.", "Staying active", attribute="treatment.name")
     category = ma.fields.String(attribute="treatment.category.value", metadata=doc("Category.", "self_care"))
     rank = integer("1 is the first option to consider.", 1, 1, MAX_ITEMS)
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is suggested."))
@@ -119,9 +109,7 @@ class RecommendedSchema(BaseSchema):
 
 class ExcludedSchema(BaseSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "bed-rest"))
-    name = ma.fields.Function(
-        lambda r: TreatmentSummarySchema().dump(r.treatment)["name"], metadata=doc("Name.", "Bed rest", type="string")
-    )
+    name = text("Name.", "Bed rest", attribute="treatment.name")
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is not suggested."))
     link = ma.fields.Function(
         lambda r: f"/v1/treatments/{r.treatment.id}",
