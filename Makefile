@@ -33,8 +33,8 @@ lint: $(VENV)/.installed-test ## ruff and mypy
 	$(BIN)/ruff format --check service tests > /dev/null
 	$(BIN)/mypy service
 
-bench: $(VENV)/.installed-test ## engine cost per call (in-process)
-	$(BIN)/python -m tests.bench_engine
+bench: $(VENV)/.installed ## service vs baselines under wrk, scaling, engine (BENCH_ARGS=--quick for a smoke run)
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .ci-out .hypothesis .schemathesis build *.egg-info
