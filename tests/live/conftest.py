@@ -58,6 +58,14 @@ def workers_of(pid: int) -> list[int]:
     return [int(p) for p in out.split()]
 
 
+def wait_workers(pid: int, count: int, seconds: float = 10) -> list[int]:
+    """The master's workers once `count` of them run (the first answers before the others have booted)."""
+    deadline = time.monotonic() + seconds
+    while len(workers := workers_of(pid)) != count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return workers
+
+
 @pytest.fixture()
 def gunicorn(tmp_path):
     """Start gunicorn with the production config (from another directory); returns (base URL, process)."""

@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.request
 
-from tests.live.conftest import workers_of
+from tests.live.conftest import wait_workers
 
 
 def get(url: str, timeout: float = 10, headers: dict | None = None):
@@ -33,11 +33,11 @@ def wrk(url: str, seconds: int, connections: int = 16) -> dict[str, int]:
 
 def test_a_killed_worker_is_replaced_and_errors_stay_under_a_thousandth(gunicorn):
     base, master = gunicorn()
-    before = workers_of(master.pid)
+    before = wait_workers(master.pid, 2)
     assert len(before) == 2
     threading.Timer(2.0, lambda: __import__("os").kill(before[0], signal.SIGKILL)).start()
     result = wrk(base + "/v1/tips", seconds=6)
-    after = workers_of(master.pid)
+    after = wait_workers(master.pid, 2)
     assert len(after) == 2 and before[0] not in after, "the master replaces the killed worker"
     assert result["total"] > 1000, result["output"]
     assert result["errors"] / result["total"] < 0.001, result["output"]
@@ -111,7 +111,7 @@ def test_slow_clients_do_not_starve_the_service_behind_nginx(gunicorn, nginx):
 
 def test_metrics_add_up_across_workers(gunicorn):
     base, master = gunicorn()
-    assert len(workers_of(master.pid)) == 2
+    assert len(wait_workers(master.pid, 2)) == 2
     for _ in range(40):
         get(base + "/v1/condition")
     text = get(base + "/metrics")[2].decode()
