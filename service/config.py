@@ -20,7 +20,6 @@ class Config:
     KNOWLEDGE_DIR: str | None = None  # None: the data shipped in the package
     CACHE_MAX_AGE = 3600  # seconds public caches may keep content GETs
     MAX_CONTENT_LENGTH = 16 * 1024
-    JSON_MAX_DEPTH = 32
     LOG_LEVEL = "INFO"
     CORS_ORIGINS = "*"  # comma-separated origins; "*" suits a public, credential-free API
     API_KEYS = ""  # comma-separated; empty: no key needed (the local run)

@@ -10,7 +10,7 @@ import orjson
 from flask import Response, g, request
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from service.openapi import RATE_LIMIT_HEADERS, AccessPlugin, BoundsPlugin
 from service.schemas.problems import ProblemSchema
@@ -102,7 +102,3 @@ class ProblemApi(Api):
 def json_too_deep(_: RecursionError) -> Response:
     """Deeply nested JSON exhausts the parser's recursion: a client error, not a server one."""
     return problem(400, "JSON nested too deeply.")
-
-
-def bad_request(error: BadRequest) -> Response:
-    return problem(400, error.description or "Bad request.")

@@ -38,10 +38,10 @@ from typing import Any
 
 from service.api.examples import REQUEST_EXAMPLES
 from tests.bench import engine as engine_bench
+from tests.loopback import free_port, nginx_conf, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 DEFAULT_OUT = ROOT / "bench-results" / "bench.json"
 
 CONTENT_GETS = ["/v1/treatments", "/v1/treatments/staying-active", "/v1/tips", "/v1/red-flags"]
@@ -64,14 +64,6 @@ P5_START_S, P5_RSS_MB, P5_ENGINE_US = 1.0, 60.0, 200.0
 
 # ----------------------------------------------------------------------------------------------------------------
 # processes
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def children_of(pid: int) -> list[int]:
@@ -150,14 +142,7 @@ class Bench:
 
     def stop(self, server: Server) -> None:
         """TERM the server's main process by PID, wait for it, KILL it if it does not go."""
-        proc = server.proc
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(25)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(server.proc)
         if server in self.servers:
             self.servers.remove(server)
 
@@ -363,13 +348,8 @@ http {{
 
 
 def nginx_cache_conf(work: Path, port: int, upstream_port: int) -> str:
-    """deploy/nginx.conf rewritten for loopback, as tests/live/conftest.py does."""
-    conf = NGINX_CONF.read_text()
-    if "server api:8000;" not in conf or "listen 8080;" not in conf:
-        raise SystemExit("deploy/nginx.conf changed: update nginx_cache_conf in tests/bench/run.py")
-    conf = conf.replace("server api:8000;", f"server 127.0.0.1:{upstream_port};")
-    conf = conf.replace("listen 8080;", f"listen 127.0.0.1:{port};")
-    conf = conf.replace("/tmp/nginx", str(work / "nginx"))
+    """deploy/nginx.conf rewritten for loopback (tests/loopback.py), its errors logged into the work folder."""
+    conf = nginx_conf(upstream_port, port, work)
     return conf.replace("error_log /dev/stderr", f"error_log {work}/nginx-cache.error.log")
 
 

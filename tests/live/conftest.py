@@ -4,10 +4,7 @@ These run when LIVE=1 (.ci/run sets it and installs nginx and wrk); every server
 """
 
 import os
-import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,17 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.loopback import free_port, nginx_conf, stop
+
 ROOT = Path(__file__).parents[2]
-NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 
 if os.environ.get("LIVE") != "1":
     pytest.skip("live server tests run with LIVE=1 (.ci/run)", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 20) -> None:
@@ -40,16 +32,6 @@ def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 20) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"{url} did not answer")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(25)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def workers_of(pid: int) -> list[int]:
@@ -105,13 +87,10 @@ def nginx(tmp_path):
 
     def start(upstream: str):
         port = free_port()
-        conf = NGINX_CONF.read_text()
-        conf = conf.replace("server api:8000;", f"server {upstream.removeprefix('http://')};")
-        conf = re.sub(r"listen 8080;", f"listen 127.0.0.1:{port};", conf)
         work = Path(tempfile.mkdtemp(prefix="nginx-"))  # nginx workers drop root: pytest's 0700 tmp is closed to them
         work.chmod(0o777)
         works.append(work)
-        conf = conf.replace("/tmp/nginx", str(work / "nginx"))
+        conf = nginx_conf(int(upstream.rsplit(":", 1)[1]), port, work)
         path = tmp_path / "nginx.conf"
         path.write_text(conf)
         proc = subprocess.Popen(
