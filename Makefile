@@ -23,7 +23,7 @@ run: $(VENV)/.installed ## serve on http://$(HOST):$(PORT) through gunicorn
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config python:service.gunicorn_conf 'service:create_app()'
 
 test: $(VENV)/.installed-test ## the whole test suite
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest
 
 openapi: $(VENV)/.installed ## regenerate openapi/openapi.json from the code
 	FLASK_APP='service:create_app()' $(BIN)/flask openapi write --format=json openapi/openapi.json
