@@ -8,19 +8,23 @@ from flask import Flask
 
 from service.api import register_blueprints
 from service.api.catalog import Catalog
+from service.api.edge import init_edge
 from service.api.http import init_http
-from service.api.limits import init_limits
+from service.api.limits import RateLimits, init_limits
 from service.api.logs import init_logs
 from service.api.metrics import init_metrics
 from service.api.problems import ProblemApi
-from service.api.security import init_security
+from service.api.security import ApiKeys, init_security
 from service.config import Config, from_environment
 from service.knowledge import load_knowledge
 from service.openapi import SPEC_OPTIONS
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app; a defect in the knowledge files raises KnowledgeError here, before serving."""
+    """Build the app; a defect in the knowledge files raises KnowledgeError here, before serving.
+
+    The WSGI edge (proxies, telemetry, fast lane) goes on last: the fast lane records the finished app's answers.
+    """
     app = Flask(__name__, static_url_path="/docs/static")
     app.config.from_object(Config)
     app.config.update(from_environment())
@@ -31,11 +35,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     catalog = Catalog(kb, app.config["CACHE_MAX_AGE"])
     app.extensions["catalog"] = catalog
 
+    keys, limits = ApiKeys.from_config(app.config), RateLimits.from_config(app.config)
+
     init_http(app, kb.content_version)
-    init_security(app)
-    init_limits(app)
-    init_logs(app, app.config["LOG_LEVEL"])
+    init_security(app, keys)
+    init_limits(app, limits)
+    init_logs(app.config["LOG_LEVEL"])
     init_metrics(app, kb.content_version)
     api = ProblemApi(app)
     register_blueprints(app, api, catalog)
+    init_edge(app, catalog, keys, limits)
     return app

@@ -28,6 +28,7 @@ class Config:
     RATE_LIMIT_STORAGE_URI = "memory://"  # redis://host:6379 to share limits between replicas
     RATE_LIMIT_ENABLED = 1
     HSTS_SECONDS = 0  # set (e.g. 31536000) when served over TLS
+    FAST_LANE = 1  # plain content GETs replayed at the WSGI layer (service/api/fastlane.py); 0: all through Flask
     PROXY_HOPS = 0  # trusted proxies in front (nginx: 1) whose X-Forwarded-For gives the client address
     # EHR integration (service/api/cds_hooks.py, fhir.py). JWT verification of CDS Hooks calls is off unless issuers are set.
     CDS_JWT_ISSUERS = ""  # comma-separated allowlist of EHR issuers (JWT iss); empty: no JWT check (the local run)

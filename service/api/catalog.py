@@ -28,9 +28,12 @@ class Catalog:
         self.cache_control = f"public, max-age={max_age}"
         self._dumped: dict[tuple[str, str], Any] = {}
         self._bytes: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self.paths: list[str] = []  # GET paths answered by one representation alone (the fast lane replays them)
 
-    def add(self, name: str, build: Callable[[], Any]) -> None:
-        """Dump `build()` in every language and keep both the data and its bytes."""
+    def add(self, name: str, build: Callable[[], Any], path: str | None = None) -> None:
+        """Dump `build()` in every language and keep both the data and its bytes; `path`: a plain GET sends it."""
+        if path:
+            self.paths.append(path)
         for lang in self.kb.languages:
             token = LANG.set(lang)
             try:

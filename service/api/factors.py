@@ -20,7 +20,7 @@ class FactorQuerySchema(BaseSchema):
 
 
 def publish(cat: Catalog) -> None:
-    cat.add("factors", lambda: FactorSchema(many=True).dump(cat.kb.factors))
+    cat.add("factors", lambda: FactorSchema(many=True).dump(cat.kb.factors), blp.url_prefix)
     for kind in FactorKind:
         chosen = [f for f in cat.kb.factors if f.kind is kind]
         cat.add(f"factors:{kind.value}", partial(FactorSchema(many=True).dump, chosen))

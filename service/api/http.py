@@ -1,20 +1,11 @@
-"""Request-wide HTTP behaviour: request ids, the content-version header, JSON depth errors."""
+"""Request-wide HTTP behaviour in Flask: the request id and route for telemetry, the content-version header, deep JSON."""
 
 from __future__ import annotations
 
-import re
-import time
-
 from flask import Flask, Response, g, request
 
-from service.api.problems import json_too_deep, request_id
-
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
-
-
-def elapsed_seconds() -> float:
-    """Seconds since this request started."""
-    return time.perf_counter() - g.get("started", time.perf_counter())
+from service.api.problems import json_too_deep
+from service.api.telemetry import REQUEST_ID_KEY, ROUTE_KEY
 
 
 def init_http(app: Flask, content_version: str) -> None:
@@ -22,14 +13,12 @@ def init_http(app: Flask, content_version: str) -> None:
 
     @app.before_request
     def take_request_id() -> None:
-        g.started = time.perf_counter()
-        given = request.headers.get("X-Request-ID", "")
-        if REQUEST_ID.match(given):
-            g.request_id = given
+        if REQUEST_ID_KEY in request.environ:
+            g.request_id = request.environ[REQUEST_ID_KEY]
+        request.environ[ROUTE_KEY] = request.url_rule.rule if request.url_rule else "(unmatched)"
 
     @app.after_request
     def stamp(response: Response) -> Response:
-        response.headers["X-Request-ID"] = request_id()
         response.headers["X-Content-Version"] = content_version
         return response
 

@@ -1,4 +1,4 @@
-"""Structured JSON-line logs: one access line per request with ids, route template, status and duration only.
+"""Structured JSON-line logs; the access line has the request id, route template, status and duration only.
 
 Bodies, query strings and header values are never logged: what a person reports is health data.
 """
@@ -9,10 +9,6 @@ import logging
 import sys
 
 import orjson
-from flask import Flask, Response, request
-
-from service.api.http import elapsed_seconds
-from service.api.problems import request_id
 
 access = logging.getLogger("service.access")
 
@@ -31,8 +27,8 @@ class JsonLines(logging.Formatter):
         return orjson.dumps(line).decode()
 
 
-def init_logs(app: Flask, level: str) -> None:
-    """Send the service's logs to stdout as JSON lines and write an access line after each request."""
+def init_logs(level: str) -> None:
+    """Send the service's logs to stdout as JSON lines."""
     root = logging.getLogger("service")
     if not root.handlers:
         handler = logging.StreamHandler(sys.stdout)
@@ -41,14 +37,15 @@ def init_logs(app: Flask, level: str) -> None:
         root.propagate = False
     root.setLevel(level)
 
-    @app.after_request
-    def log_access(response: Response) -> Response:
+
+def log_access(request_id: str, method: str, route: str, status: int, seconds: float) -> None:
+    """One access line: the route template, never the path, query, body or header values."""
+    if access.isEnabledFor(logging.INFO):
         fields = {
-            "request_id": request_id(),
-            "method": request.method,
-            "route": request.url_rule.rule if request.url_rule else "(unmatched)",
-            "status": response.status_code,
-            "duration_ms": round(elapsed_seconds() * 1000, 2),
+            "request_id": request_id,
+            "method": method,
+            "route": route,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
         }
         access.info("request", extra={"fields": fields})
-        return response

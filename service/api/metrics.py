@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, Response, request
+from flask import Flask, Response
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -14,8 +14,6 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-
-from service.api.http import elapsed_seconds
 
 REQUESTS = Counter("sciatica_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -38,16 +36,15 @@ def registry() -> CollectorRegistry:
     return REGISTRY
 
 
-def init_metrics(app: Flask, content_version: str) -> None:
-    """Count every request and serve GET /metrics (text exposition format, not part of the JSON API)."""
-    CONTENT.labels(content_version).set(1)
+def observe(method: str, route: str, status: str, seconds: float) -> None:
+    """Count one answer and its latency (called by service/api/telemetry.py for every request)."""
+    REQUESTS.labels(method, route, status).inc()
+    LATENCY.labels(method, route).observe(seconds)
 
-    @app.after_request
-    def observe(response: Response) -> Response:
-        route = request.url_rule.rule if request.url_rule else "(unmatched)"
-        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-        LATENCY.labels(request.method, route).observe(elapsed_seconds())
-        return response
+
+def init_metrics(app: Flask, content_version: str) -> None:
+    """Serve GET /metrics (text exposition format, not part of the JSON API)."""
+    CONTENT.labels(content_version).set(1)
 
     @app.get("/metrics")
     def metrics() -> Response:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, Response, request
 from flask_cors import CORS
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.api.problems import problem
+from service.openapi import PROTECTED_PREFIX
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -27,27 +29,35 @@ EXPOSED = [
     "X-RateLimit-Reset",
 ]
 ALLOWED = ["Content-Type", "Accept-Language", "If-None-Match", "X-Request-ID", "X-API-Key", "Authorization"]
-PROTECTED_PREFIX = "/v1/"
+RECORDING = "service.recording"  # environ flag of the fast lane's start-up recordings (service/api/fastlane.py)
 
 
-def load_api_keys(keys: str, keys_file: str | None) -> tuple[bytes, ...]:
-    """Configured keys (comma-separated, and/or one per line in a file), kept only as SHA-256 digests."""
-    raw = [k for k in keys.split(",")]
-    if keys_file:
-        raw += Path(keys_file).read_text().splitlines()
-    return tuple(hashlib.sha256(k.strip().encode()).digest() for k in raw if k.strip())
+def guarded(method: str, path: str, environ: Mapping[str, Any]) -> bool:
+    """Whether API keys and rate limits apply: /v1 calls, not CORS preflights, not the fast lane's recordings."""
+    return method != "OPTIONS" and path.startswith(PROTECTED_PREFIX) and RECORDING not in environ
 
 
-def key_is_valid(given: str, digests: tuple[bytes, ...]) -> bool:
-    """Constant-time membership: every configured key is compared, whatever matches first."""
-    candidate = hashlib.sha256(given.encode()).digest()
-    found = False
-    for digest in digests:
-        found |= hmac.compare_digest(candidate, digest)
-    return found
+class ApiKeys:
+    """The configured keys (comma-separated, and/or one per line in a file), kept only as SHA-256 digests."""
+
+    def __init__(self, keys: str, keys_file: str | None = None) -> None:
+        raw = keys.split(",") + (Path(keys_file).read_text().splitlines() if keys_file else [])
+        self.digests = tuple(hashlib.sha256(k.strip().encode()).digest() for k in raw if k.strip())
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ApiKeys:
+        return cls(str(config["API_KEYS"]), config["API_KEYS_FILE"])
+
+    def valid(self, given: str) -> bool:
+        """Constant-time membership: every configured key is compared, whatever matches first."""
+        candidate = hashlib.sha256(given.encode()).digest()
+        found = False
+        for digest in self.digests:
+            found |= hmac.compare_digest(candidate, digest)
+        return found
 
 
-def init_security(app: Flask) -> None:
+def init_security(app: Flask, keys: ApiKeys) -> None:
     """Register headers, CORS and the API-key check on `app`."""
     cfg = app.config
     hsts = int(cfg["HSTS_SECONDS"])
@@ -60,19 +70,15 @@ def init_security(app: Flask) -> None:
         methods=["GET", "POST", "OPTIONS"],
         max_age=600,
     )
-    digests = load_api_keys(str(cfg["API_KEYS"]), cfg["API_KEYS_FILE"])
-    hops = int(cfg["PROXY_HOPS"])
-    if hops:  # only behind proxies we run: otherwise X-Forwarded-For is whatever the client says
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     @app.before_request
     def require_api_key() -> Response | None:
-        if not digests or request.method == "OPTIONS" or not request.path.startswith(PROTECTED_PREFIX):
+        if not keys.digests or not guarded(request.method, request.path, request.environ):
             return None
         given = request.headers.get("X-API-Key", "")
         if not given:
             return problem(401, "Send your API key in the X-API-Key header.", headers={"WWW-Authenticate": "X-API-Key"})
-        if not key_is_valid(given, digests):
+        if not keys.valid(given):
             return problem(403, "This API key is not valid.")
         return None
 

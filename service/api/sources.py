@@ -13,9 +13,9 @@ blp = Blueprint("Sources", __name__, url_prefix="/v1/sources", description="Cita
 
 
 def publish(cat: Catalog) -> None:
-    cat.add("sources", lambda: SourceSchema(many=True).dump(cat.kb.sources))
+    cat.add("sources", lambda: SourceSchema(many=True).dump(cat.kb.sources), blp.url_prefix)
     for s in cat.kb.sources:
-        cat.add(f"source:{s.id}", partial(SourceSchema().dump, s))
+        cat.add(f"source:{s.id}", partial(SourceSchema().dump, s), f"{blp.url_prefix}/{s.id}")
 
 
 @blp.route("")

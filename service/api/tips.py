@@ -11,7 +11,7 @@ blp = Blueprint("Tips", __name__, url_prefix="/v1/tips", description="Self-care 
 
 
 def publish(cat: Catalog) -> None:
-    cat.add("tips", lambda: TipSchema(many=True).dump(cat.kb.tips))
+    cat.add("tips", lambda: TipSchema(many=True).dump(cat.kb.tips), blp.url_prefix)
 
 
 @blp.route("")

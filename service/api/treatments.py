@@ -20,10 +20,10 @@ def publish(cat: Catalog) -> None:
     """Pre-serialise every treatment, full and summary, and the unfiltered lists."""
     kb = cat.kb
     for t in kb.treatments:
-        cat.add(f"treatment:{t.id}", partial(FULL.dump, t))
+        cat.add(f"treatment:{t.id}", partial(FULL.dump, t), f"{blp.url_prefix}/{t.id}")
         cat.add(f"treatment-summary:{t.id}", partial(SUMMARY.dump, t))
     cat.add("treatments:full", lambda: FULL.dump(kb.treatments, many=True))
-    cat.add("treatments:summary", lambda: SUMMARY.dump(kb.treatments, many=True))
+    cat.add("treatments:summary", lambda: SUMMARY.dump(kb.treatments, many=True), blp.url_prefix)
 
 
 @blp.route("")

@@ -1,0 +1,81 @@
+"""The fast lane answers exactly as Flask does: same status, headers and bytes, for every recorded path and variant."""
+
+import pytest
+
+from service import create_app
+
+KEY = "lane-test-key-1"
+ETAG = object()  # stands for the path's own ETag in the table below
+
+# (case, config, request headers, query string, method, whether the lane answers without Flask)
+CASES = [
+    ("plain GET", {}, {}, "", "GET", True),
+    ("HEAD", {}, {}, "", "HEAD", True),
+    ("matching If-None-Match: 304", {}, {"If-None-Match": ETAG}, "", "GET", True),
+    ("other ETag: 200", {}, {"If-None-Match": '"0123"'}, "", "GET", True),
+    ("If-None-Match *", {}, {"If-None-Match": "*"}, "", "GET", True),
+    ("weak form of the ETag", {}, {"If-None-Match": "W/" + "{etag}"}, "", "GET", True),
+    ("HEAD with matching ETag", {}, {"If-None-Match": ETAG}, "", "HEAD", True),
+    ("caller's request id echoed", {}, {"X-Request-ID": "app-req-0001"}, "", "GET", True),
+    ("malformed request id replaced", {}, {"X-Request-ID": "bad id!"}, "", "GET", True),
+    ("unknown query parameter: 422 from Flask", {}, {}, "x=1", "GET", False),
+    (
+        "browser Origin: CORS by Flask",
+        {"CORS_ORIGINS": "https://app.example"},
+        {"Origin": "https://app.example"},
+        "",
+        "GET",
+        False,
+    ),
+    ("Accept-Language, one content language", {}, {"Accept-Language": "es"}, "", "GET", True),
+    ("valid API key", {"API_KEYS": KEY}, {"X-API-Key": KEY}, "", "GET", True),
+    ("missing API key: 401 from Flask", {"API_KEYS": KEY}, {}, "", "GET", False),
+    ("wrong API key: 403 from Flask", {"API_KEYS": KEY}, {"X-API-Key": "wrong-key-123"}, "", "GET", False),
+    ("rate limit counted", {"RATE_LIMIT_ENABLED": 1, "RATE_LIMIT": "1000 per hour"}, {}, "", "GET", True),
+]
+
+
+def build(lane, config):
+    app = create_app({"TESTING": True, "RATE_LIMIT_ENABLED": 0, "FAST_LANE": lane} | config)
+    return app, app.test_client()
+
+
+def answer(client, path, method, headers, query):
+    r = client.open(path, method=method, headers={"X-Request-ID": "same-id-in-both"} | headers, query_string=query)
+    kept = sorted((k, v) for k, v in r.headers.items() if k not in ("X-Request-ID", "X-RateLimit-Reset"))
+    return r.status_code, r.get_data(), kept, "X-Request-ID" in r.headers, "X-RateLimit-Reset" in r.headers
+
+
+@pytest.mark.parametrize(("case", "config", "headers", "query", "method", "in_lane"), CASES, ids=[c[0] for c in CASES])
+def test_lane_answers_as_flask_does(client, case, config, headers, query, method, in_lane):
+    fast_app, fast = build(1, config)
+    _, slow = build(0, config)
+    lane = fast_app.wsgi_app.app
+    paths = fast_app.extensions["catalog"].paths
+    assert paths and set(lane.recordings) == set(paths), "every catalog path is recorded"
+    flask_calls = []
+    inner = lane.app
+    lane.app = lambda environ, start_response: flask_calls.append(1) or inner(environ, start_response)
+    for path in paths:
+        etag = client.get(path).headers["ETag"]
+        sent = {k: etag if v is ETAG else v.replace("{etag}", etag) for k, v in headers.items()}
+        expected = answer(slow, path, method, sent, query)
+        assert answer(fast, path, method, sent, query) == expected, (case, path)
+    assert bool(flask_calls) is not in_lane, "the lane answered alone" if in_lane else "the lane passed it to Flask"
+
+
+def test_rate_limit_past_the_limit_is_flasks_429_in_both():
+    for lane in (1, 0):
+        _, client = build(lane, {"RATE_LIMIT_ENABLED": 1, "RATE_LIMIT": "2 per minute"})
+        statuses = [client.get("/v1/tips").status_code for _ in range(3)]
+        assert statuses == [200, 200, 429], f"lane={lane}"
+
+
+def test_access_line_and_metrics_for_lane_answers(caplog):
+    app, client = build(1, {})
+    client.get("/v1/treatments/staying-active", headers={"X-Request-ID": "lane-line-0001"})
+    lines = [getattr(r, "fields", {}) for r in caplog.records if r.name == "service.access"]
+    assert {"request_id": "lane-line-0001", "method": "GET", "status": 200}.items() <= lines[-1].items()
+    assert lines[-1]["route"] == "/v1/treatments/<string(maxlength=64):treatment_id>"
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'route="/v1/treatments/<string(maxlength=64):treatment_id>",status="200"' in text
