@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+import orjson
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from service.api import recommendations
 from service.api.catalog import Catalog
-from service.api.fastlane import FastLane
+from service.api.examples import REQUEST_EXAMPLES
+from service.api.fastlane import Compute, Edge, FastLane
 from service.api.limits import RateLimits
 from service.api.security import ApiKeys
 from service.api.telemetry import Telemetry
@@ -16,7 +21,12 @@ def init_edge(app: Flask, catalog: Catalog, keys: ApiKeys, limits: RateLimits) -
     """Wrap the finished app; the fast lane records Flask's answers now, so this is the last step of the factory."""
     inner = app.wsgi_app
     if app.config["FAST_LANE"]:
-        inner = FastLane(inner, catalog.paths, keys, limits, len(catalog.kb.languages))
+        example = orjson.dumps(next(iter(REQUEST_EXAMPLES.values()))["value"])
+        posts: dict[str, tuple[Compute, bytes]] = {
+            recommendations.blp.url_prefix: (partial(recommendations.answer_plain, catalog), example)
+        }
+        edge = Edge(keys, limits, len(catalog.kb.languages), int(app.config["MAX_CONTENT_LENGTH"]))
+        inner = FastLane(inner, catalog.paths, posts, edge)
     app.wsgi_app = Telemetry(inner)  # type: ignore[method-assign]
     hops = int(app.config["PROXY_HOPS"])
     if hops:  # only behind proxies we run: otherwise X-Forwarded-For is whatever the client says

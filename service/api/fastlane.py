@@ -1,15 +1,17 @@
-"""The fast lane: plain content GETs answered at the WSGI layer from answers the full Flask stack gave at start-up.
+"""The fast lane: hot requests answered at the WSGI layer, with the headers the full Flask stack gave at start-up.
 
 Content is static per content version, so the status, headers and bytes Flask sends for a catalog path never
-change. They are recorded once (200, and 304 for the matching If-None-Match) and replayed, which spares each
-request the request context, hooks, argument parsing and response building (tests/bench/hotpaths.py). The lane
-answers only GET/HEAD of a recorded path with no query string, no Origin (CORS) and, when content has several
-languages, no Accept-Language; API keys and rate limits are checked as Flask checks them. Anything else, or a
-request Flask would refuse, goes to Flask. tests/api/test_fastlane.py proves both give the same answers.
+change: they are recorded once (200, and 304 for the matching If-None-Match) and replayed. POST
+/v1/recommendations keeps Flask's recorded headers and computes only the body. Either way a request is spared the
+request context, hooks, argument parsing and response building (tests/bench/hotpaths.py). The lane takes only
+requests with no query string, no Origin (CORS) and, when content has several languages, no Accept-Language; it
+checks API keys and rate limits as Flask does. Anything else, or any doubt (a body that does not parse or validate),
+goes to Flask, which answers as it always has. tests/api/test_fastlane.py proves both give the same answers.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -22,71 +24,134 @@ from service.api.security import RECORDING, ApiKeys, guarded
 from service.api.telemetry import ROUTE_KEY, WSGIApp
 
 Answer = tuple[str, list[tuple[str, str]], bytes]  # status line, headers, body
+Compute = Callable[[bytes], "bytes | None"]  # a request body -> the answer's body, or None to let Flask answer
+
+
+def call(app: WSGIApp, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[Answer, str]:
+    """One request through `app` (Flask without the edge), marked as a recording: the answer and the route."""
+    environ = EnvironBuilder(path=path, method=method, headers=list(headers.items()), data=body).get_environ()
+    environ[RECORDING] = True
+    started: list[Any] = []
+    answer = b"".join(app(environ, lambda status, headers, exc_info=None: started.extend((status, headers))))
+    return (started[0], list(started[1]), answer), environ[ROUTE_KEY]
 
 
 @dataclass(frozen=True)
 class Recording:
-    """What the full stack answered for one path: the route template, the ETag, the 200 and the 304."""
+    """What the full stack answered to GET of one path: the route template, the ETag, the 200 and the 304."""
 
     route: str
     etag: str
     ok: Answer
     not_modified: Answer
 
+    @classmethod
+    def of(cls, app: WSGIApp, path: str) -> Recording | None:
+        """None unless the answer is a public, cacheable 200 with an ETag."""
+        ok, route = call(app, "GET", path, {})
+        headers = dict(ok[1])
+        etag = headers.get("ETag")
+        if not ok[0].startswith("200 ") or not etag or not headers.get("Cache-Control", "").startswith("public"):
+            return None
+        not_modified, _ = call(app, "GET", path, {"If-None-Match": etag})
+        return cls(route, unquote_etag(etag)[0], ok, not_modified)
 
-def call(app: WSGIApp, path: str, headers: dict[str, str]) -> tuple[Answer, dict[str, Any]]:
-    """GET `path` through `app` (Flask without the edge), marked as a recording: the answer and the environ."""
-    environ = EnvironBuilder(path=path, method="GET", headers=list(headers.items())).get_environ()
-    environ[RECORDING] = True
-    started: list[Any] = []
-    body = b"".join(app(environ, lambda status, headers, exc_info=None: started.extend((status, headers))))
-    return (started[0], list(started[1]), body), environ
 
+@dataclass(frozen=True)
+class Post:
+    """A POST whose body the lane computes; status and headers (but Content-Length) are Flask's for `example`."""
 
-def record(app: WSGIApp, path: str) -> Recording | None:
-    """The answers to GET `path` and to its conditional form; None unless a public, cacheable 200 with an ETag."""
-    ok, environ = call(app, path, {})
-    headers = dict(ok[1])
-    etag = headers.get("ETag")
-    if not ok[0].startswith("200 ") or not etag or not headers.get("Cache-Control", "").startswith("public"):
-        return None
-    not_modified, _ = call(app, path, {"If-None-Match": etag})
-    return Recording(environ[ROUTE_KEY], unquote_etag(etag)[0], ok, not_modified)
+    route: str
+    status: str
+    headers: list[tuple[str, str]]
+    compute: Compute
+
+    @classmethod
+    def of(cls, app: WSGIApp, path: str, compute: Compute, example: bytes) -> Post | None:
+        """None unless Flask answers `example` with a 200 whose body is exactly what `compute` gives."""
+        (status, headers, body), route = call(app, "POST", path, {"Content-Type": "application/json"}, example)
+        if not status.startswith("200 ") or compute(example) != body:
+            return None
+        return cls(route, status, [(k, v) for k, v in headers if k != "Content-Length"], compute)
 
 
 class FastLane:
-    """Replays recorded answers; passes every other request to `app` unchanged."""
+    """Replays recorded answers and computes lane POSTs; passes every other request to `app` unchanged."""
 
-    def __init__(self, app: WSGIApp, paths: Iterable[str], keys: ApiKeys, limits: RateLimits, languages: int) -> None:
+    def __init__(self, app: WSGIApp, gets: Iterable[str], posts: dict[str, tuple[Compute, bytes]], edge: Edge) -> None:
         self.app = app
-        self.keys = keys
-        self.limits = limits
-        self.negotiates = languages > 1
-        found = {path: record(app, path) for path in paths}
-        self.recordings = {path: rec for path, rec in found.items() if rec}
+        self.edge = edge
+        recorded = {path: Recording.of(app, path) for path in gets}
+        self.gets = {path: rec for path, rec in recorded.items() if rec}
+        computed = {path: Post.of(app, path, *how) for path, how in posts.items()}
+        self.posts = {path: post for path, post in computed.items() if post}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
-        rec = self.recordings.get(path)
-        if (
-            rec is None
-            or method not in ("GET", "HEAD")
-            or environ.get("QUERY_STRING")
-            or "HTTP_ORIGIN" in environ
-            or (self.negotiates and "HTTP_ACCEPT_LANGUAGE" in environ)
-        ):
+        if self.edge.plain(environ):
+            if method in ("GET", "HEAD") and path in self.gets:
+                return self.replay(self.gets[path], environ, start_response)
+            if method == "POST" and path in self.posts:
+                return self.compute(self.posts[path], environ, start_response)
+        return self.app(environ, start_response)
+
+    def replay(self, rec: Recording, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        counts = self.edge.admit(environ)
+        if counts is None:
             return self.app(environ, start_response)
-        counts: list[tuple[str, str]] = []
-        if guarded(method, path, environ):
-            key = environ.get("HTTP_X_API_KEY")
-            if self.keys.digests and not self.keys.valid(key or ""):
-                return self.app(environ, start_response)  # Flask answers 401 or 403
-            if self.limits.enabled:
-                allowed, counts = self.limits.check(key, environ.get("REMOTE_ADDR") or "-")
-                if not allowed:
-                    return self.app(environ, start_response)  # Flask answers 429
         given = environ.get("HTTP_IF_NONE_MATCH")
         status, headers, body = rec.not_modified if given and parse_etags(given).contains(rec.etag) else rec.ok
         environ[ROUTE_KEY] = rec.route
         start_response(status, headers + counts)
-        return [] if method == "HEAD" else [body]
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def compute(self, post: Post, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        length = self.edge.json_length(environ)
+        counts = None if length is None else self.edge.admit(environ)
+        if counts is None:
+            return self.app(environ, start_response)
+        sent = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(sent)  # Flask reads it again when the lane passes the request on
+        body = post.compute(sent)
+        if body is None:
+            return self.app(environ, start_response)
+        environ[ROUTE_KEY] = post.route
+        start_response(post.status, [*post.headers, ("Content-Length", str(len(body))), *counts])
+        return [body]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """What the lane checks before answering: a plain request, a JSON body Flask would read, keys, limits."""
+
+    keys: ApiKeys
+    limits: RateLimits
+    languages: int
+    max_body: int
+
+    def plain(self, environ: dict[str, Any]) -> bool:
+        """No query string, no CORS, no language to negotiate."""
+        return not (
+            environ.get("QUERY_STRING")
+            or "HTTP_ORIGIN" in environ
+            or (self.languages > 1 and "HTTP_ACCEPT_LANGUAGE" in environ)
+        )
+
+    def json_length(self, environ: dict[str, Any]) -> int | None:
+        """The length of an application/json body within the limit; None for anything else (chunked, too large)."""
+        length = environ.get("CONTENT_LENGTH", "")
+        mimetype = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        if mimetype != "application/json" or not length.isdigit() or int(length) > self.max_body:
+            return None
+        return int(length)
+
+    def admit(self, environ: dict[str, Any]) -> list[tuple[str, str]] | None:
+        """The rate-limit headers for an admitted request; None when Flask must answer (401, 403, 429)."""
+        if not guarded(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), environ):
+            return []
+        if self.keys.digests and not self.keys.valid(environ.get("HTTP_X_API_KEY") or ""):
+            return None
+        if not self.limits.enabled:
+            return []
+        allowed, counts = self.limits.count(environ)
+        return counts if allowed else None

@@ -20,6 +20,8 @@ from limits.strategies import FixedWindowRateLimiter
 from service.api.problems import problem
 from service.api.security import guarded
 
+COUNTED = "service.rate_count"  # environ key: a request is counted once even when the fast lane passes it on
+
 
 class RateLimits:
     """The configured rate; `check` counts one request of a caller and returns whether it may go on, and headers."""
@@ -37,6 +39,12 @@ class RateLimits:
     def applies(self, method: str, path: str, environ: Mapping[str, Any]) -> bool:
         """Only /v1 is limited; health, docs, metrics, EHR hooks and CORS preflights are not."""
         return self.enabled and guarded(method, path, environ)
+
+    def count(self, environ: dict[str, Any]) -> tuple[bool, list[tuple[str, str]]]:
+        """Count this request once, at the WSGI edge or in Flask, whichever looks first: allowed?, X-RateLimit-*."""
+        if COUNTED not in environ:
+            environ[COUNTED] = self.check(environ.get("HTTP_X_API_KEY"), environ.get("REMOTE_ADDR") or "-")
+        return environ[COUNTED]
 
     def check(self, api_key: str | None, address: str) -> tuple[bool, list[tuple[str, str]]]:
         """Count a request of the caller (a digest of its key, else its address): allowed?, X-RateLimit-* headers."""
@@ -60,7 +68,7 @@ def init_limits(app: Flask, rate_limits: RateLimits) -> None:
     def count_request() -> Response | None:
         if not rate_limits.applies(request.method, request.path, request.environ):
             return None
-        allowed, g.rate_headers = rate_limits.check(request.headers.get("X-API-Key"), request.remote_addr or "-")
+        allowed, g.rate_headers = rate_limits.count(request.environ)
         if allowed:
             return None
         return problem(429, f"Too many requests: the limit is {rate_limits.rate}. Retry later.")

@@ -5,11 +5,12 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from service.api.catalog import catalog
+from service.api.catalog import Catalog, catalog
 from service.api.examples import REQUEST_EXAMPLES
 from service.api.present import present
 from service.api.problems import PROBLEM_JSON
 from service.engine import check_report, recommend
+from service.engine.models import Report
 from service.schemas.problems import ProblemSchema
 from service.schemas.recommendations import RecommendationRequestSchema, RecommendationSchema
 
@@ -17,6 +18,22 @@ blp = Blueprint(
     "Recommendations", __name__, url_prefix="/v1/recommendations", description="Personal, explained recommendations."
 )
 REQUEST = RecommendationRequestSchema()
+
+
+def answer(report: Report, cat: Catalog, lang: str) -> bytes:
+    """The response body for a checked report."""
+    return orjson.dumps(present(recommend(report, cat.kb, lang), cat, lang))
+
+
+def answer_plain(cat: Catalog, body: bytes) -> bytes | None:
+    """The fast lane's answer to a JSON body, in the default language; None whenever the view would answer otherwise."""
+    try:
+        report = REQUEST.load(orjson.loads(body))
+    except Exception:  # malformed or invalid: the view gives the documented error answer
+        return None
+    if check_report(report, cat.kb):
+        return None
+    return answer(report, cat, cat.kb.languages[0])
 
 
 @blp.before_request
@@ -52,6 +69,5 @@ class Recommendations(MethodView):
         if problems:
             abort(422, errors={"json": {field: [message] for field, message in problems}})
         lang = cat.language()
-        body = present(recommend(report, cat.kb, lang), cat, lang)
         headers = {"Cache-Control": "no-store", "Content-Language": lang}
-        return Response(orjson.dumps(body), mimetype="application/json", headers=headers)
+        return Response(answer(report, cat, lang), mimetype="application/json", headers=headers)

@@ -1,8 +1,11 @@
 """The fast lane answers exactly as Flask does: same status, headers and bytes, for every recorded path and variant."""
 
+import json
+
 import pytest
 
 from service import create_app
+from service.api.examples import REQUEST_EXAMPLES
 
 KEY = "lane-test-key-1"
 ETAG = object()  # stands for the path's own ETag in the table below
@@ -52,7 +55,7 @@ def test_lane_answers_as_flask_does(client, case, config, headers, query, method
     _, slow = build(0, config)
     lane = fast_app.wsgi_app.app
     paths = fast_app.extensions["catalog"].paths
-    assert paths and set(lane.recordings) == set(paths), "every catalog path is recorded"
+    assert paths and set(lane.gets) == set(paths), "every catalog path is recorded"
     flask_calls = []
     inner = lane.app
     lane.app = lambda environ, start_response: flask_calls.append(1) or inner(environ, start_response)
@@ -79,3 +82,44 @@ def test_access_line_and_metrics_for_lane_answers(caplog):
     assert lines[-1]["route"] == "/v1/treatments/<string(maxlength=64):treatment_id>"
     text = client.get("/metrics").get_data(as_text=True)
     assert 'route="/v1/treatments/<string(maxlength=64):treatment_id>",status="200"' in text
+
+
+LIMITED = {"RATE_LIMIT_ENABLED": 1, "RATE_LIMIT": "1000 per hour"}
+JSON = {"Content-Type": "application/json"}
+VALID = [json.dumps(example["value"]) for example in REQUEST_EXAMPLES.values()]
+
+# (case, config, headers, bodies, whether the lane answers every body without Flask)
+POSTS = [
+    ("every request example", {}, JSON, VALID, True),
+    ("charset parameter", {}, {"Content-Type": "application/json; charset=utf-8"}, VALID[:1], True),
+    ("counted by the rate limit", LIMITED, JSON, VALID[:3], True),
+    ("with a valid API key", {"API_KEYS": KEY}, JSON | {"X-API-Key": KEY}, VALID[:1], True),
+    ("invalid report: 422 from Flask", LIMITED, JSON, ['{"pain": 11}', '{"duration_days": -1}', '{"x": 1}'], False),
+    ("malformed JSON: 400 from Flask", LIMITED, JSON, ["{", "[]", "null", '{"pain": NaN}', '"\\ud800"'], False),
+    ("deep JSON: 400 from Flask", {}, JSON, ["[" * 5000 + "]" * 5000], False),
+    ("not JSON: 415 from Flask", {}, {"Content-Type": "text/plain"}, VALID[:1], False),
+    ("too large: 413 from Flask", {}, JSON, [" " * 20000 + VALID[0]], False),
+    ("missing API key: 401 from Flask", {"API_KEYS": KEY}, JSON, VALID[:1], False),
+    ("browser Origin: CORS by Flask", {}, JSON | {"Origin": "https://app.example"}, VALID[:1], False),
+]
+
+
+@pytest.mark.parametrize(("case", "config", "headers", "bodies", "in_lane"), POSTS, ids=[c[0] for c in POSTS])
+def test_lane_posts_answer_as_flask_does(case, config, headers, bodies, in_lane):
+    fast_app, fast = build(1, config)
+    _, slow = build(0, config)
+    lane = fast_app.wsgi_app.app
+    assert list(lane.posts) == ["/v1/recommendations"], "the POST is in the lane"
+    flask_calls = []
+    inner = lane.app
+    lane.app = lambda environ, start_response: flask_calls.append(1) or inner(environ, start_response)
+    for body in bodies:
+        expected = answer_post(slow, headers, body)
+        assert answer_post(fast, headers, body) == expected, (case, body[:40])
+    assert len(flask_calls) == (0 if in_lane else len(bodies)), "who answered"
+
+
+def answer_post(client, headers, body):
+    r = client.post("/v1/recommendations", data=body, headers={"X-Request-ID": "same-id-in-both"} | headers)
+    kept = sorted((k, v) for k, v in r.headers.items() if k not in ("X-Request-ID", "X-RateLimit-Reset"))
+    return r.status_code, r.get_data(), kept
