@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from flask import Flask, Response
 from prometheus_client import (
@@ -36,10 +37,19 @@ def registry() -> CollectorRegistry:
     return REGISTRY
 
 
+_SERIES: dict[tuple[str, str, str], tuple[Any, Any]] = {}  # bounded: routes are templates, 404s are "(unmatched)"
+
+
 def observe(method: str, route: str, status: str, seconds: float) -> None:
     """Count one answer and its latency (called by service/api/telemetry.py for every request)."""
-    REQUESTS.labels(method, route, status).inc()
-    LATENCY.labels(method, route).observe(seconds)
+    series = _SERIES.get((method, route, status))
+    if series is None:
+        series = _SERIES[method, route, status] = (
+            REQUESTS.labels(method, route, status),
+            LATENCY.labels(method, route),
+        )
+    series[0].inc()
+    series[1].observe(seconds)
 
 
 def init_metrics(app: Flask, content_version: str) -> None:

@@ -1,7 +1,9 @@
-"""The recommendation answer as plain dicts for orjson: the hot-path twin of RecommendationSchema's dump.
+"""The recommendation answer for orjson: the hot-path twin of RecommendationSchema's dump.
 
-RecommendationSchema stays the documented contract; tests/api/test_present.py proves that this output equals the
-schema's dump for every engine scenario, and schemathesis validates live responses against the schema.
+RecommendationSchema stays the documented contract; tests/api/test_present.py proves that this output, as JSON,
+equals the schema's dump for every engine scenario, and schemathesis validates live responses against the schema.
+Reasons and cautions go to orjson as the engine's frozen dataclasses: their fields, in order, are the documented
+objects' (orjson writes dataclasses, tuples and enums natively, without a Python dict per item).
 """
 
 from __future__ import annotations
@@ -9,15 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.api.catalog import Catalog
-from service.engine.results import Caution, Reason, Result
-
-
-def _reason(r: Reason) -> dict[str, Any]:
-    return {"rule": r.rule, "code": r.code, "text": r.text, "factors": list(r.factors)}
-
-
-def _caution(c: Caution) -> dict[str, Any]:
-    return {"factor": c.factor, "level": c.level.value, "text": c.text}
+from service.engine.results import Result
 
 
 def present(result: Result, cat: Catalog, lang: str) -> dict[str, Any]:
@@ -27,7 +21,7 @@ def present(result: Result, cat: Catalog, lang: str) -> dict[str, Any]:
     return {
         "triage": {
             "level": triage.level.value,
-            "reasons": [_reason(r) for r in triage.reasons],
+            "reasons": triage.reasons,
             "action": triage.action,
         },
         "stage": result.stage.value,
@@ -40,13 +34,13 @@ def present(result: Result, cat: Catalog, lang: str) -> dict[str, Any]:
                 "name": r.treatment.name.get_text(lang),
                 "category": r.treatment.category.value,
                 "rank": r.rank,
-                "reasons": [_reason(x) for x in r.reasons],
+                "reasons": r.reasons,
                 "evidence": {
                     "certainty": r.treatment.evidence.certainty.value,
                     "direction": r.treatment.evidence.direction.value,
                     "strength": r.treatment.evidence.strength.value,
                 },
-                "cautions": [_caution(c) for c in r.cautions],
+                "cautions": r.cautions,
                 "clinician_needed": r.clinician_needed,
                 "link": f"/v1/treatments/{r.treatment.id}",
             }
@@ -56,7 +50,7 @@ def present(result: Result, cat: Catalog, lang: str) -> dict[str, Any]:
             {
                 "treatment_id": e.treatment.id,
                 "name": e.treatment.name.get_text(lang),
-                "reasons": [_reason(x) for x in e.reasons],
+                "reasons": e.reasons,
                 "link": f"/v1/treatments/{e.treatment.id}",
             }
             for e in result.excluded
@@ -66,7 +60,7 @@ def present(result: Result, cat: Catalog, lang: str) -> dict[str, Any]:
                 "id": t.tip.id,
                 "title": t.tip.title.get_text(lang),
                 "text": t.tip.text.get_text(lang),
-                "cautions": [_caution(c) for c in t.cautions],
+                "cautions": t.cautions,
             }
             for t in result.tips
         ],
