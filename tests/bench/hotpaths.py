@@ -1,9 +1,10 @@
 """Where a request's time goes, in-process (no server, no network): `python -m tests.bench.hotpaths [--case NAME]`.
 
 For each hot path (content GET, single item GET, conditional GET answered 304, POST /v1/recommendations):
-  - the cost per request (fastest of several rounds) through the app's full WSGI stack (Flask, flask-smorest, hooks, extensions);
-  - ablation: the same with one request hook removed at a time, and with the rate limiter on (with a limit too
-    high to trip): what each costs, measured without a profiler;
+  - the cost per request (fastest of several rounds) through the app's WSGI stack (edge, fast lane, Flask), and with
+    the fast lane off (everything through Flask, flask-smorest, hooks, extensions);
+  - ablation (fast lane off): the same with one Flask hook removed at a time; and with the rate limiter on (with a
+    limit too high to trip): what each costs, measured without a profiler;
   - the same bytes from the bare Flask baseline app and from a raw WSGI callable, for scale;
   - cProfile: time by component (cumulative, scaled to the unprofiled cost) and the top functions by own time.
 Timings are noisy: compare figures taken in one run. Never asserted in tests.
@@ -50,13 +51,16 @@ COMPONENTS = [
     ("hook take_request_id", "service/api/http.py", "take_request_id"),
     ("hook require_api_key", "service/api/security.py", "require_api_key"),
     ("hook require_json", "service/api/recommendations.py", "require_json"),
-    ("hook stamp (X-Request-ID: uuid4)", "service/api/http.py", "stamp"),
+    ("hook stamp (X-Content-Version)", "service/api/http.py", "stamp"),
     ("hook cors_after_request", "flask_cors/extension.py", "cors_after_request"),
     ("hook security_headers", "service/api/security.py", "security_headers"),
-    ("hook log_access (logging + orjson)", "service/api/logs.py", "log_access"),
-    ("hook observe (prometheus, mmap files)", "service/api/metrics.py", "observe"),
-    ("flask-limiter", "flask_limiter/", "_check_request_limit"),
-    ("flask-limiter headers", "flask_limiter/", "__inject_headers"),
+    ("hook count_request (rate limit)", "service/api/limits.py", "count_request"),
+    ("edge: telemetry (request id, access line, metrics)", "service/api/telemetry.py", "__call__"),
+    ("edge: access line (logging + orjson)", "service/api/logs.py", "log_access"),
+    ("edge: metrics (prometheus, mmap files)", "service/api/metrics.py", "observe"),
+    ("edge: fast lane replay", "service/api/fastlane.py", "replay"),
+    ("edge: fast lane POST", "service/api/fastlane.py", "compute"),
+    ("rate limit count (limits, memory storage)", "service/api/limits.py", "count"),
     ("response.__call__ / get_wsgi_headers", "werkzeug/wrappers/response.py", "__call__"),
 ]
 
@@ -232,6 +236,7 @@ def main() -> None:
 
     app = quiet_app()
     limited = quiet_app({"RATE_LIMIT_ENABLED": 1, "RATE_LIMIT": "100000000 per minute"})
+    through_flask = quiet_app({"FAST_LANE": 0})
     etag = app.test_client().get("/v1/treatments").headers["ETag"]
     cases: dict[str, dict[str, Any]] = {
         "get": {"path": "/v1/treatments", "method": "GET", "expect": "200"},
@@ -250,18 +255,20 @@ def main() -> None:
         assert status.startswith(case["expect"]), (name, status)
         full = per_request_us(app.wsgi_app, case["env"], calls)
         with_limiter = per_request_us(limited.wsgi_app, case["env"], calls)
+        flask_only = per_request_us(through_flask.wsgi_app, case["env"], calls)
         bare = per_request_us(flask_app, case["env"], calls)
         rawus = per_request_us(raw, case["env"], calls)
         title = f"{case['method']} {case['path']}" + (" If-None-Match (304)" if name == "304" else "")
-        print(f"\n=== {title}: {full:.0f} us per request in-process (Flask WSGI stack, no server)")
+        print(f"\n=== {title}: {full:.0f} us per request in-process (the app's WSGI stack, no server)")
+        print(f"  with the fast lane off (SCIATICA_FAST_LANE=0, all through Flask): {flask_only:.0f} us")
         print(
             f"  bare Flask, same bytes: {bare:.0f} us; raw WSGI callable: {rawus:.0f} us; "
             f"service - bare Flask = {full - bare:.0f} us"
         )
         print(f"  rate limiter on (memory storage, limit never reached): +{with_limiter - full:.0f} us")
         if not args.no_ablation:
-            print("  ablation, us saved per request by removing one hook (unprofiled):")
-            for label, saved in ablation(app, case["env"], calls // 2):
+            print("  ablation, fast lane off: us saved per request by removing one Flask hook (unprofiled):")
+            for label, saved in ablation(through_flask, case["env"], calls // 2):
                 print(f"    {saved:>7.0f}  {label}")
         stats = profile(app.wsgi_app, case["env"], calls)
         print("  cProfile by component (cumulative; overlapping; scaled to the unprofiled cost):")
