@@ -1,54 +1,18 @@
-"""Per-treatment rules: contraindications, evidence, stage, specialist gate, red-flag holds, preferences, prior
-tries; then ranking. Runs over the plans prepared once per knowledge base (service/engine/prepared.py)."""
+"""Per-treatment rules (service/engine/exclude.py), then ranking and the reasons for each recommendation. Runs over
+the plans prepared once per knowledge base (service/engine/prepared.py)."""
 
 from __future__ import annotations
 
+from operator import attrgetter
+
+from service.engine.exclude import FILTER_RULES, TRIED, Tries, split
 from service.engine.models import Msg, Outcome, Report, RuleLevel, Stage
-from service.engine.prepared import STAGE_INDEX, Prepared, TreatmentPlan
-from service.engine.results import Excluded, Reason, Recommended, Trace
+from service.engine.plans import STAGE_INDEX, TreatmentPlan
+from service.engine.prepared import Prepared
+from service.engine.results import Excluded, Recommended, Trace
 from service.engine.triage import TriageOutcome
 
-FILTER_RULES = (
-    "contraindications", "evidence", "stage-fit", "specialist-gate", "red-flag-holds", "preferences", "prior-tries",
-)  # fmt: skip
-TRIED = ("tried",)
-
-Tries = dict[str, set[Outcome]]
-
-
-def exclusions(
-    p: TreatmentPlan,
-    report: Report,
-    factors: dict[str, str],
-    stage: int,
-    tri: TriageOutcome,
-    tries: Tries,
-    ready: Prepared,
-) -> list[Reason]:
-    """Every reason this treatment is not for this person (empty when it may be recommended); `stage` by index."""
-    say = ready.say
-    out = p.rules.excluded_by(factors)
-    if p.evidence_reason:
-        out.append(p.evidence_reason)
-    if not p.fits[stage]:
-        out.append(ready.not_for_stage)
-    if p.specialist and tri.under_16:
-        out.append(ready.under_16)
-    elif p.specialist and not (tri.escalation or (tri.severe_acute and p.injection)):
-        # Specialist options come into view after persistence or worsening; an injection also for severe acute pain.
-        out.append(ready.needs_assessment)
-    if tri.holds and p.category in tri.holds:
-        out.append(say.reason("red-flag-holds", Msg.ASSESSMENT_FIRST, tri.holds[p.category]))
-    if report.avoid:
-        avoided = tuple(pref for pref in p.treatment.avoid_if if pref in report.avoid)
-        if avoided:
-            out.append(say.reason("preferences", Msg.PREFERENCE, avoided))
-    outcomes = tries.get(p.treatment.id, ())
-    if Outcome.WORSE in outcomes:
-        out.append(say.reason("prior-tries", Msg.TRIED_WORSE, TRIED))
-    if Outcome.SIDE_EFFECTS in outcomes:
-        out.append(say.reason("prior-tries", Msg.TRIED_SIDE_EFFECTS, TRIED))
-    return out
+ORDER = attrgetter("order")
 
 
 def _recommended(
@@ -81,23 +45,20 @@ def assess(
     tries: Tries = {}
     for tried in report.tried:
         tries.setdefault(tried.treatment_id, set()).add(tried.outcome)
-    kept, excluded = [], []
-    hits: dict[str, list[str]] = {rule: [] for rule in FILTER_RULES}
-    for p in ready.treatments:
-        reasons = exclusions(p, report, factors, index, tri, tries, ready)
-        if reasons:
-            excluded.append(Excluded(p.treatment, tuple(reasons)))
-            for rule in {r.rule for r in reasons}:
-                hits[rule].append(p.treatment.id)
-        else:
-            kept.append(p)
+    done = split(report, factors, (index, tri.under_16, tri.escalation, tri.severe_acute), tri, tries, ready)
     reads = _reads(report, factors, stage)
-    for rule in FILTER_RULES:
-        trace.add(rule, reads[rule], f"excluded: {', '.join(hits[rule]) or 'none'}")
-    kept.sort(key=lambda p: rank_key(p, tries))
-    ranked = tuple(_recommended(p, rank, index, factors, tries, ready) for rank, p in enumerate(kept, start=1))
+    for rule, decision in zip(FILTER_RULES, done.decisions, strict=True):
+        trace.add(rule, reads[rule], decision)
+    # Without prior tries every rank key starts (False, True), so the prepared order alone decides.
+    kept = sorted(done.kept, key=(lambda p: rank_key(p, tries)) if tries else ORDER)
+    ranked = tuple(
+        Recommended(p.treatment, rank, p.plain_because[index], (), p.treatment.requires_clinician)
+        if p.treatment.id not in tries and p.rules.reads.isdisjoint(factors)  # nothing in the report concerns it
+        else _recommended(p, rank, index, factors, tries, ready)
+        for rank, p in enumerate(kept, start=1)
+    )
     trace.add("rank", {"candidates": len(kept)}, "order: " + (", ".join(p.treatment.id for p in kept) or "none"))
-    return ranked, tuple(excluded)
+    return ranked, done.excluded
 
 
 def _reads(report: Report, factors: dict[str, str], stage: Stage) -> dict[str, dict[str, object]]:

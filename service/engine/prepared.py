@@ -1,137 +1,89 @@
-"""What recommend() needs of each treatment and tip, worked out once per knowledge base and language."""
+"""Everything recommend() needs of one knowledge base in one language, worked out once and cached."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from service.engine.models import (
-    Category,
-    Certainty,
-    Direction,
-    FactorRule,
-    Invasiveness,
-    KnowledgeBase,
-    Msg,
-    RuleLevel,
-    Stage,
-    Tip,
-    Treatment,
+from service.engine.models import FactorKind, KnowledgeBase, Msg, Urgency
+from service.engine.plans import (
+    GATE_FIELDS,
+    STAGE_FIELDS,
+    STAGES,
+    TipPlan,
+    TreatmentPlan,
+    tip_plan,
+    treatment_plan,
 )
-from service.engine.results import Caution, Reason
+from service.engine.results import Reason
 from service.engine.say import Say
 
-SUPPORTED = (Direction.FOR, Direction.CONDITIONAL)
-SPECIALIST = (Invasiveness.PROCEDURE, Invasiveness.SURGICAL)
-STAGE_FIELDS = ("symptom_duration_days",)
-GATE_FIELDS = ("symptom_duration_days", "tried", "pain_severity")
+if TYPE_CHECKING:
+    from service.engine.exclude import Situation, Split
 
-
-@dataclass(frozen=True)
-class Rules:
-    """A record's factor rules, as ready-made reasons (exclude) and cautions (caution, clinician_only)."""
-
-    excludes: tuple[tuple[str, Reason], ...]
-    notes: tuple[tuple[str, Caution], ...]
-
-    @classmethod
-    def of(cls, rules: tuple[FactorRule, ...], lang: str) -> Rules:
-        excl = RuleLevel.EXCLUDE
-        return cls(
-            tuple(
-                (r.factor, Reason("contraindications", Msg.CONTRAINDICATED.value, r.reason.get_text(lang), (r.factor,)))
-                for r in rules
-                if r.level is excl
-            ),
-            tuple(
-                (r.factor, Caution(r.factor, r.level, r.reason.get_text(lang))) for r in rules if r.level is not excl
-            ),
-        )
-
-    def excluded_by(self, factors: dict[str, str]) -> list[Reason]:
-        return [reason for factor, reason in self.excludes if factor in factors]
-
-    def cautions(self, factors: dict[str, str]) -> tuple[Caution, ...]:
-        return tuple(caution for factor, caution in self.notes if factor in factors)
-
-
-STAGES = tuple(Stage)
-STAGE_INDEX = {stage: i for i, stage in enumerate(STAGES)}
-
-
-@dataclass(frozen=True)
-class TreatmentPlan:
-    treatment: Treatment
-    rules: Rules
-    evidence_reason: Reason | None  # graded against, or no recommendation on very low certainty
-    fits: tuple[bool, ...]  # by STAGE_INDEX
-    specialist: bool
-    injection: bool
-    category: Category
-    supported: bool  # for/conditional at better than very low certainty
-    order: tuple[object, ...]  # rank key after prior tries: weak last, least invasive, direction, certainty, id
-    listed_because: tuple[tuple[Reason, ...], ...]  # the reasons a recommendation always carries, by STAGE_INDEX
-
-
-@dataclass(frozen=True)
-class TipPlan:
-    tip: Tip
-    rules: Rules
-    stages: frozenset[Stage]
-
-
-def _treatment_plan(t: Treatment, say: Say) -> TreatmentPlan:
-    ev = t.evidence
-    supported = ev.direction in SUPPORTED and ev.certainty is not Certainty.VERY_LOW
-    evidence_reason = None
-    if ev.direction is Direction.AGAINST:
-        evidence_reason = say.reason("evidence", Msg.EVIDENCE_AGAINST)
-    elif ev.direction is Direction.NO_RECOMMENDATION and ev.certainty is Certainty.VERY_LOW:
-        evidence_reason = say.reason("evidence", Msg.INSUFFICIENT_EVIDENCE)
-    specialist = t.invasiveness in SPECIALIST
-    listed_because = []
-    for stage in STAGES:
-        reasons = [
-            say.reason("evidence", Msg.EVIDENCE_SUPPORTS if supported else Msg.EVIDENCE_UNCERTAIN),
-            say.reason("stage-fit", Msg.FITS_STAGE, STAGE_FIELDS),
-        ]
-        if stage is Stage.ACUTE and t.invasiveness is Invasiveness.NONE and supported:
-            reasons.append(say.reason("first-line", Msg.FIRST_LINE, STAGE_FIELDS))
-        if specialist:
-            reasons.append(say.reason("specialist-gate", Msg.SPECIALIST_OPTION, GATE_FIELDS))
-        listed_because.append(tuple(reasons))
-    order = (
-        not supported,
-        list(Invasiveness).index(t.invasiveness),
-        list(Direction).index(ev.direction),
-        list(Certainty).index(ev.certainty),
-        t.id,
-    )
-    return TreatmentPlan(
-        t, Rules.of(t.rules, say.lang), evidence_reason, tuple(stage in t.stages for stage in STAGES), specialist,
-        t.category is Category.INJECTION, t.category, supported, order, tuple(listed_because),
-    )  # fmt: skip
+PlanIndex = dict[object, tuple[int, ...]]  # key -> indexes of the plans it concerns
 
 
 @dataclass(frozen=True)
 class Prepared:
     say: Say
     treatments: tuple[TreatmentPlan, ...]
-    tips: tuple[TipPlan, ...]
     not_for_stage: Reason
     needs_assessment: Reason
     under_16: Reason
+    tips_by_stage: tuple[tuple[TipPlan, ...], ...]  # by STAGE_INDEX
+    actions: dict[Urgency, str]  # what to do, by triage level
+    cannabis_laws: frozenset[str]  # ids of the cannabis_law factors
+    # Which plans a report's factors, held categories, avoided preferences and tried ids can exclude: every other
+    # plan's exclusion depends only on the situation, so it is worked out once per situation into `baselines`.
+    by_factor: PlanIndex
+    by_category: PlanIndex
+    by_preference: PlanIndex
+    by_id: PlanIndex
+    baselines: dict[Situation, Split] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, kb: KnowledgeBase, lang: str) -> Prepared:
         say = Say(kb, lang)
+        plans = tuple(treatment_plan(t, say) for t in kb.treatments)
+        tips = tuple(tip_plan(tip, lang) for tip in kb.tips)
         return cls(
             say,
-            tuple(_treatment_plan(t, say) for t in kb.treatments),
-            tuple(TipPlan(tip, Rules.of(tip.rules, lang), frozenset(tip.stages)) for tip in kb.tips),
+            plans,
             say.reason("stage-fit", Msg.NOT_FOR_STAGE, STAGE_FIELDS),
             say.reason("specialist-gate", Msg.NEEDS_ASSESSMENT_FIRST, GATE_FIELDS),
             say.reason("specialist-gate", Msg.UNDER_16, ("age",)),
+            tuple(tuple(plan for plan in tips if stage in plan.stages) for stage in STAGES),
+            {a.level: a.action.get_text(lang) for a in reversed(kb.triage_actions)},  # so the first one per level wins
+            frozenset(f.id for f in kb.factors if f.kind is FactorKind.CANNABIS_LAW),
+            _index((factor, i) for i, p in enumerate(plans) for factor, _ in p.rules.excludes),
+            _index((p.category, i) for i, p in enumerate(plans)),
+            _index((pref, i) for i, p in enumerate(plans) for pref in p.treatment.avoid_if),
+            _index((p.treatment.id, i) for i, p in enumerate(plans)),
         )
+
+    def touched(
+        self, factors: Iterable[str], holds: Iterable[object], avoid: Iterable[str], tried: Iterable[str]
+    ) -> set[int]:
+        """Indexes of the plans whose exclusion may depend on more than the situation."""
+        out: set[int] = set()
+        for keys, index in (
+            (factors, self.by_factor),
+            (holds, self.by_category),
+            (avoid, self.by_preference),
+            (tried, self.by_id),
+        ):
+            for key in keys:
+                out.update(index.get(key, ()))
+        return out
+
+
+def _index(pairs: Iterable[tuple[object, int]]) -> PlanIndex:
+    out: PlanIndex = {}
+    for key, i in pairs:
+        out[key] = (*out.get(key, ()), i)
+    return out
 
 
 _CACHE: dict[tuple[int, str], tuple[KnowledgeBase, Prepared]] = {}

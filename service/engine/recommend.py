@@ -7,14 +7,14 @@ from service.engine.factors import derive_factors, stage_of
 from service.engine.models import (
     DEFAULT_LANGUAGE,
     DisclaimerTrigger,
-    FactorKind,
     KnowledgeBase,
     Msg,
     Report,
     Stage,
     Urgency,
 )
-from service.engine.prepared import SPECIALIST, Prepared, prepared
+from service.engine.plans import SPECIALIST, STAGE_INDEX
+from service.engine.prepared import Prepared, prepared
 from service.engine.results import Excluded, Recommended, Result, TipAdvice, Trace, Triage
 from service.engine.triage import GUIDELINE_MIN_AGE, triage
 
@@ -52,8 +52,8 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
             "tips: " + (", ".join(a.tip.id for a in tips) or "none"),
         )
 
-    action = next(a.action for a in kb.triage_actions if a.level is tri.level).get_text(lang)
-    triggers = _triggers(report, tri.level, recommendations, excluded, kb)
+    action = ready.actions[tri.level]
+    triggers = _triggers(report, tri.level, recommendations, excluded, factors, ready)
     disclaimers = tuple(d for d in kb.disclaimers if d.trigger in triggers)
     trace.add(
         "disclaimers",
@@ -75,11 +75,13 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
 
 
 def _tips(ready: Prepared, factors: dict[str, str], stage: Stage) -> tuple[TipAdvice, ...]:
-    return tuple(
-        TipAdvice(plan.tip, plan.rules.cautions(factors))
-        for plan in ready.tips
-        if stage in plan.stages and not plan.rules.excluded_by(factors)
-    )
+    tips = []
+    for plan in ready.tips_by_stage[STAGE_INDEX[stage]]:
+        if plan.rules.reads.isdisjoint(factors):
+            tips.append(plan.plain)
+        elif not plan.rules.excluded_by(factors):
+            tips.append(TipAdvice(plan.tip, plan.rules.cautions(factors)))
+    return tuple(tips)
 
 
 def _triggers(
@@ -87,26 +89,39 @@ def _triggers(
     level: Urgency,
     recommendations: tuple[Recommended, ...],
     excluded: tuple[Excluded, ...],
-    kb: KnowledgeBase,
-) -> set[DisclaimerTrigger]:
-    on = {
-        DisclaimerTrigger.ALWAYS: True,
-        DisclaimerTrigger.NOT_SCREENED: not report.red_flags_screened,
-        DisclaimerTrigger.EMERGENCY: level is Urgency.EMERGENCY,
-        DisclaimerTrigger.PREGNANT: report.pregnant,
-        DisclaimerTrigger.BREASTFEEDING: report.breastfeeding,
-        DisclaimerTrigger.UNDER_16: report.age is not None and report.age < GUIDELINE_MIN_AGE,
-        DisclaimerTrigger.CLINICIAN_OPTIONS: any(r.treatment.invasiveness in SPECIALIST for r in recommendations),
-        DisclaimerTrigger.CANNABIS_LAW: _cites_law(recommendations, excluded, kb),
-    }
-    return {trigger for trigger, active in on.items() if active}
+    factors: dict[str, str],
+    ready: Prepared,
+) -> tuple[DisclaimerTrigger, ...]:
+    on = (
+        (DisclaimerTrigger.ALWAYS, True),
+        (DisclaimerTrigger.NOT_SCREENED, not report.red_flags_screened),
+        (DisclaimerTrigger.EMERGENCY, level is Urgency.EMERGENCY),
+        (DisclaimerTrigger.PREGNANT, report.pregnant),
+        (DisclaimerTrigger.BREASTFEEDING, report.breastfeeding),
+        (DisclaimerTrigger.UNDER_16, report.age is not None and report.age < GUIDELINE_MIN_AGE),
+        (DisclaimerTrigger.CLINICIAN_OPTIONS, any(r.treatment.invasiveness in SPECIALIST for r in recommendations)),
+        (DisclaimerTrigger.CANNABIS_LAW, _cites_law(recommendations, excluded, factors, ready.cannabis_laws)),
+    )
+    return tuple(
+        trigger for trigger, active in on if active
+    )  # in a fixed order: the trace is the same in every process
 
 
-def _cites_law(recommendations: tuple[Recommended, ...], excluded: tuple[Excluded, ...], kb: KnowledgeBase) -> bool:
-    laws = {f.id for f in kb.factors if f.kind is FactorKind.CANNABIS_LAW}
-    cited = {c.factor for r in recommendations for c in r.cautions}
-    cited |= {f for e in excluded for reason in e.reasons if reason.rule == "contraindications" for f in reason.factors}
-    return bool(laws & cited)
+def _cites_law(
+    recommendations: tuple[Recommended, ...],
+    excluded: tuple[Excluded, ...],
+    factors: dict[str, str],
+    laws: frozenset[str],
+) -> bool:
+    active = laws.intersection(factors)
+    if not active:
+        return False  # cautions and contraindications only ever name active factors
+    return any(c.factor in active for r in recommendations for c in r.cautions) or any(
+        not active.isdisjoint(reason.factors)
+        for e in excluded
+        for reason in e.reasons
+        if reason.rule == "contraindications"
+    )
 
 
 def _duration(report: Report) -> tuple[int | None, str]:

@@ -82,9 +82,10 @@ class Trace:
     steps: list[TraceStep] = field(default_factory=list)
 
     def add(self, rule: str, read: dict[str, object], decision: str) -> None:
-        self.steps.append(
-            TraceStep(rule, tuple([(k, v if type(v) is str else _show(v)) for k, v in read.items()]), decision)
-        )
+        shown = []
+        for name, value in read.items():
+            shown.append((name, value if type(value) is str else _show(value)))
+        self.steps.append(TraceStep(rule, tuple(shown), decision))
 
 
 def _show(value: object) -> str:

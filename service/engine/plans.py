@@ -1,0 +1,119 @@
+"""What recommend() needs of one treatment or tip, worked out once per knowledge base and language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from service.engine.models import (
+    Category,
+    Certainty,
+    Direction,
+    FactorRule,
+    Invasiveness,
+    Msg,
+    RuleLevel,
+    Stage,
+    Tip,
+    Treatment,
+)
+from service.engine.results import Caution, Reason, TipAdvice
+from service.engine.say import Say
+
+SUPPORTED = (Direction.FOR, Direction.CONDITIONAL)
+SPECIALIST = (Invasiveness.PROCEDURE, Invasiveness.SURGICAL)
+STAGE_FIELDS = ("symptom_duration_days",)
+GATE_FIELDS = ("symptom_duration_days", "tried", "pain_severity")
+STAGES = tuple(Stage)
+STAGE_INDEX = {stage: i for i, stage in enumerate(STAGES)}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A record's factor rules, as ready-made reasons (exclude) and cautions (caution, clinician_only)."""
+
+    excludes: tuple[tuple[str, Reason], ...]
+    notes: tuple[tuple[str, Caution], ...]
+    reads: frozenset[str]  # every factor a rule names: when none is active, the rules have nothing to say
+
+    @classmethod
+    def of(cls, rules: tuple[FactorRule, ...], lang: str) -> Rules:
+        excl = RuleLevel.EXCLUDE
+        return cls(
+            tuple(
+                (r.factor, Reason("contraindications", Msg.CONTRAINDICATED.value, r.reason.get_text(lang), (r.factor,)))
+                for r in rules
+                if r.level is excl
+            ),
+            tuple(
+                (r.factor, Caution(r.factor, r.level, r.reason.get_text(lang))) for r in rules if r.level is not excl
+            ),
+            frozenset(r.factor for r in rules),
+        )
+
+    def excluded_by(self, factors: dict[str, str]) -> list[Reason]:
+        return [reason for factor, reason in self.excludes if factor in factors]
+
+    def cautions(self, factors: dict[str, str]) -> tuple[Caution, ...]:
+        return tuple(caution for factor, caution in self.notes if factor in factors)
+
+
+@dataclass(frozen=True)
+class TreatmentPlan:
+    treatment: Treatment
+    rules: Rules
+    evidence_reason: Reason | None  # graded against, or no recommendation on very low certainty
+    fits: tuple[bool, ...]  # by STAGE_INDEX
+    specialist: bool
+    injection: bool
+    category: Category
+    supported: bool  # for/conditional at better than very low certainty
+    order: tuple[object, ...]  # rank key after prior tries: weak last, least invasive, direction, certainty, id
+    listed_because: tuple[tuple[Reason, ...], ...]  # the reasons a recommendation always carries, by STAGE_INDEX
+    plain_because: tuple[tuple[Reason, ...], ...]  # all its reasons when no caution applies and it was not tried
+
+
+@dataclass(frozen=True)
+class TipPlan:
+    tip: Tip
+    rules: Rules
+    stages: frozenset[Stage]
+    plain: TipAdvice  # the advice when none of its rules' factors is active
+
+
+def treatment_plan(t: Treatment, say: Say) -> TreatmentPlan:
+    ev = t.evidence
+    supported = ev.direction in SUPPORTED and ev.certainty is not Certainty.VERY_LOW
+    evidence_reason = None
+    if ev.direction is Direction.AGAINST:
+        evidence_reason = say.reason("evidence", Msg.EVIDENCE_AGAINST)
+    elif ev.direction is Direction.NO_RECOMMENDATION and ev.certainty is Certainty.VERY_LOW:
+        evidence_reason = say.reason("evidence", Msg.INSUFFICIENT_EVIDENCE)
+    specialist = t.invasiveness in SPECIALIST
+    listed_because = []
+    for stage in STAGES:
+        reasons = [
+            say.reason("evidence", Msg.EVIDENCE_SUPPORTS if supported else Msg.EVIDENCE_UNCERTAIN),
+            say.reason("stage-fit", Msg.FITS_STAGE, STAGE_FIELDS),
+        ]
+        if stage is Stage.ACUTE and t.invasiveness is Invasiveness.NONE and supported:
+            reasons.append(say.reason("first-line", Msg.FIRST_LINE, STAGE_FIELDS))
+        if specialist:
+            reasons.append(say.reason("specialist-gate", Msg.SPECIALIST_OPTION, GATE_FIELDS))
+        listed_because.append(tuple(reasons))
+    order = (
+        not supported,
+        list(Invasiveness).index(t.invasiveness),
+        list(Direction).index(ev.direction),
+        list(Certainty).index(ev.certainty),
+        t.id,
+    )
+    clinician = (say.reason("clinician", Msg.CLINICIAN_DECISION),) if t.requires_clinician else ()
+    return TreatmentPlan(
+        t, Rules.of(t.rules, say.lang), evidence_reason, tuple(stage in t.stages for stage in STAGES), specialist,
+        t.category is Category.INJECTION, t.category, supported, order, tuple(listed_because),
+        tuple(because + clinician for because in listed_because),
+    )  # fmt: skip
+
+
+def tip_plan(tip: Tip, lang: str) -> TipPlan:
+    return TipPlan(tip, Rules.of(tip.rules, lang), frozenset(tip.stages), TipAdvice(tip, ()))
