@@ -23,7 +23,7 @@ from service.openapi import SPEC_OPTIONS
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app; a defect in the knowledge files raises KnowledgeError here, before serving.
 
-    The WSGI edge (proxies, telemetry, fast lane) goes on last: the fast lane records the finished app's answers.
+    The WSGI edge (proxies, telemetry, fast lane) goes on last: the fast lane replays the finished app's answers.
     """
     app = Flask(__name__, static_url_path="/docs/static")
     app.config.from_object(Config)

@@ -6,6 +6,8 @@ A module of the package, so an installed wheel can use it: gunicorn --config pyt
 import os
 import shutil
 
+from gunicorn.glogging import Logger  # type: ignore[import-untyped]
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # measured best on 2 cores (performance.md)
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
@@ -15,6 +17,16 @@ timeout = int(os.environ.get("WORKER_TIMEOUT", "30"))
 keepalive = 5
 control_socket_disable = True  # gunicorn 27 would share ~/.gunicorn/gunicorn.ctl between servers
 accesslog = None  # the app writes its own structured access log without bodies
+
+
+class NoAccessLogger(Logger):
+    """gunicorn's logger minus its access log, which a logconfig_dict would otherwise build for every request."""
+
+    def access(self, resp, req, environ, request_time):  # noqa: ANN001 - gunicorn hook
+        """The service writes its own access line (service/api/telemetry.py)."""
+
+
+logger_class = NoAccessLogger
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 limit_request_line = 4094

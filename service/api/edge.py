@@ -18,7 +18,7 @@ from service.api.telemetry import Telemetry
 
 
 def init_edge(app: Flask, catalog: Catalog, keys: ApiKeys, limits: RateLimits) -> None:
-    """Wrap the finished app; the fast lane records Flask's answers now, so this is the last step of the factory."""
+    """Wrap the finished app: the fast lane records the answers of the whole app, so this is the factory's last step."""
     inner = app.wsgi_app
     if app.config["FAST_LANE"]:
         example = orjson.dumps(next(iter(REQUEST_EXAMPLES.values()))["value"])

@@ -76,23 +76,35 @@ class Post:
 
 
 class FastLane:
-    """Replays recorded answers and computes lane POSTs; passes every other request to `app` unchanged."""
+    """Replays recorded answers and computes lane POSTs; passes every other request to `app` unchanged.
+
+    Each path is recorded the first time a worker is asked for it (two calls through Flask, about a millisecond),
+    not at start-up: readiness does not wait for it, and the app stays open to setup until it serves.
+    """
 
     def __init__(self, app: WSGIApp, gets: Iterable[str], posts: dict[str, tuple[Compute, bytes]], edge: Edge) -> None:
         self.app = app
         self.edge = edge
-        recorded = {path: Recording.of(app, path) for path in gets}
-        self.gets = {path: rec for path, rec in recorded.items() if rec}
-        computed = {path: Post.of(app, path, *how) for path, how in posts.items()}
-        self.posts = {path: post for path, post in computed.items() if post}
+        self.get_paths = frozenset(gets)
+        self.post_specs = posts
+        self.gets: dict[str, Recording | None] = {}
+        self.posts: dict[str, Post | None] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ["REQUEST_METHOD"]
         if self.edge.plain(environ):
-            if method in ("GET", "HEAD") and path in self.gets:
-                return self.replay(self.gets[path], environ, start_response)
-            if method == "POST" and path in self.posts:
-                return self.compute(self.posts[path], environ, start_response)
+            if method in ("GET", "HEAD") and path in self.get_paths:
+                if path not in self.gets:
+                    self.gets[path] = Recording.of(self.app, path)
+                rec = self.gets[path]
+                if rec:
+                    return self.replay(rec, environ, start_response)
+            elif method == "POST" and path in self.post_specs:
+                if path not in self.posts:
+                    self.posts[path] = Post.of(self.app, path, *self.post_specs[path])
+                post = self.posts[path]
+                if post:
+                    return self.compute(post, environ, start_response)
         return self.app(environ, start_response)
 
     def replay(self, rec: Recording, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -1,7 +1,7 @@
-"""Rate limits on /v1: one fixed window per API key (or client address), counted with `limits`; 429 is problem+json.
+"""Rate limits on /v1: one fixed window per API key (or client address), counted in `limits` storage; 429 is problem+json.
 
-Counting is a storage call (memory, or Redis shared by replicas); flask-limiter's per-request machinery cost
-0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than the content request itself.
+A request costs two storage calls (count, window end) in memory or in Redis shared by replicas. flask-limiter's
+per-request machinery cost 0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than a content request itself.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ import hashlib
 import math
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import limits
 from flask import Flask, Response, g, request
-from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from limits.storage import Storage, storage_from_string
 
 from service.api.problems import problem
 from service.api.security import guarded
@@ -30,7 +29,9 @@ class RateLimits:
         self.enabled = enabled
         self.rate = rate
         self.item = limits.parse(rate)
-        self.counter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        self.storage = cast(Storage, storage_from_string(storage_uri))  # memory:// and redis:// are synchronous
+        self.window = self.item.get_expiry()  # seconds; a window opens at a caller's first request
+        self.prefix = f"sciatica-rate/{self.item.amount}/{self.window}/"  # a changed rate starts fresh windows
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> RateLimits:
@@ -49,13 +50,15 @@ class RateLimits:
     def check(self, api_key: str | None, address: str) -> tuple[bool, list[tuple[str, str]]]:
         """Count a request of the caller (a digest of its key, else its address): allowed?, X-RateLimit-* headers."""
         caller = "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:16] if api_key else "ip:" + address
-        allowed = self.counter.hit(self.item, caller)
-        reset, remaining = self.counter.get_window_stats(self.item, caller)
+        key = self.prefix + caller
+        used = self.storage.incr(key, self.window)
+        reset = self.storage.get_expiry(key)
         headers = [
             ("X-RateLimit-Limit", str(self.item.amount)),
-            ("X-RateLimit-Remaining", str(remaining)),
+            ("X-RateLimit-Remaining", str(max(0, self.item.amount - used))),
             ("X-RateLimit-Reset", str(int(reset))),
         ]
+        allowed = used <= self.item.amount
         if not allowed:
             headers.append(("Retry-After", str(max(1, math.ceil(reset - time.time())))))
         return allowed, headers

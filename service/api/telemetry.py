@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,7 +27,7 @@ class Telemetry:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        rid = environ[REQUEST_ID_KEY] = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        rid = environ[REQUEST_ID_KEY] = given if REQUEST_ID.match(given) else secrets.token_hex(16)
         status = "500"
 
         def respond(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:

@@ -141,7 +141,7 @@ def test_metrics_count_requests_by_route_and_status(client):
 def test_500_is_a_problem_without_internals():
     from service import create_app
 
-    app = create_app({"RATE_LIMIT_ENABLED": 0, "FAST_LANE": 0})  # the lane's recordings end Flask's setup phase
+    app = create_app({"RATE_LIMIT_ENABLED": 0})
     app.add_url_rule("/v1/boom", "boom", lambda: 1 / 0)
     r = app.test_client().get("/v1/boom")
     assert r.status_code == 500 and r.mimetype == "application/problem+json"

@@ -1,6 +1,6 @@
 """Where a live worker's time goes under wrk load, sampled with py-spy: `python -m tests.bench.spy [--py-spy BIN]`.
 
-Starts the service (production gunicorn config, loopback, rate limiting off) and, for each hot path (content GET,
+Starts the service (production gunicorn config, loopback, rate limiting as make bench runs it) and, for each hot path (content GET,
 conditional GET answered 304, POST), runs wrk -t1 -c32 while py-spy samples one worker; prints the share of samples
 in gunicorn itself (accept, parse, write, close) and in each part of the app, with an estimate in microseconds per
 request from the server CPU time measured over the same run. Not part of `make bench` (needs py-spy, which is not a
@@ -25,6 +25,13 @@ from tests.bench.run import Bench, Case, request, run_wrk
 # (label, pattern on one frame "function (file:line)"): inclusive share of samples whose stack has a matching frame.
 MARKERS = [
     ("app: Flask.__call__ (everything below)", r"^Flask\.__call__ "),
+    ("  edge: telemetry (request id, access line, metrics, and all below)", r"^Telemetry\.__call__ "),
+    ("    access line (logging)", r"^log_access "),
+    ("      stdout write + flush", r"^StreamHandler\.(flush|emit) "),
+    ("    metrics (prometheus)", r"^observe \(service/api/metrics\.py"),
+    ("    fast lane: replay", r"^FastLane\.replay "),
+    ("    fast lane: POST", r"^FastLane\.compute "),
+    ("      rate limit count", r"^RateLimits\.count "),
     ("  request context push", r"^RequestContext\.push "),
     ("  request context pop / teardown", r"^RequestContext\.pop "),
     ("  URL matching", r"^MapAdapter\.match "),
@@ -32,7 +39,7 @@ MARKERS = [
     ("    take_request_id", r"take_request_id "),
     ("    require_api_key", r"require_api_key "),
     ("    require_json", r"require_json "),
-    ("    flask-limiter", r"\(flask_limiter/"),
+    ("    count_request (rate limit)", r"count_request "),
     ("  view: flask-smorest wrappers + view", r"^View\.as_view\.<locals>\.view "),
     ("    webargs argument parsing", r"^Parser\.parse \(webargs"),
     ("      schema instantiation", r"^Schema\.__init__ \(marshmallow"),
@@ -43,11 +50,9 @@ MARKERS = [
     ("    Catalog.respond (304 check, Response)", r"^Catalog\.respond "),
     ("    orjson.dumps", r"orjson"),
     ("  after_request hooks", r"^Flask\.process_response "),
-    ("    stamp (X-Request-ID)", r"stamp \(service/api/http\.py"),
+    ("    stamp (X-Content-Version)", r"stamp \(service/api/http\.py"),
     ("    cors_after_request", r"cors_after_request "),
     ("    security_headers", r"security_headers "),
-    ("    log_access (logging)", r"log_access "),
-    ("    observe (prometheus)", r"observe \(service/api/metrics\.py"),
     ("  Response.__call__ (WSGI headers)", r"^Response\.__call__ "),
     ("gunicorn: outside the app", None),
 ]
