@@ -8,7 +8,7 @@ from service import create_app as create_service
 
 
 def create_app():
-    app = create_service({"FAST_LANE": 0})  # the lane's start-up recordings would end Flask's setup phase
+    app = create_service()
 
     @app.get("/_test/sleep")
     def sleep():
