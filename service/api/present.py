@@ -3,7 +3,8 @@
 RecommendationSchema stays the documented contract; tests/api/test_present.py proves that this output, as JSON,
 equals the schema's dump for every engine scenario, and schemathesis validates live responses against the schema.
 Reasons and cautions go to orjson as the engine's frozen dataclasses: their fields, in order, are the documented
-objects' (orjson writes dataclasses, tuples and enums natively, without a Python dict per item).
+objects' (orjson writes dataclasses, tuples and enums natively, without a Python dict per item). What depends only
+on a treatment or tip (its name, category, evidence grade, link) is prepared once per language with the catalog.
 """
 
 from __future__ import annotations
@@ -11,59 +12,73 @@ from __future__ import annotations
 from typing import Any
 
 from service.api.catalog import Catalog
+from service.engine.models import KnowledgeBase
 from service.engine.results import Result
+from service.schemas.base import LANG
+
+PARTS = "recommendation-parts"
+
+
+def parts(kb: KnowledgeBase) -> dict[str, Any]:
+    """The per-item parts of the answer in the catalog's current language (Catalog.add builds one per language)."""
+    lang = LANG.get()
+    return {
+        "treatments": {
+            t.id: {
+                "name": t.name.get_text(lang),
+                "category": t.category.value,
+                "evidence": {
+                    "certainty": t.evidence.certainty.value,
+                    "direction": t.evidence.direction.value,
+                    "strength": t.evidence.strength.value,
+                },
+                "link": f"/v1/treatments/{t.id}",
+            }
+            for t in kb.treatments
+        },
+        "tips": {t.id: {"title": t.title.get_text(lang), "text": t.text.get_text(lang)} for t in kb.tips},
+    }
 
 
 def present(result: Result, cat: Catalog, lang: str) -> dict[str, Any]:
     """The body of POST /v1/recommendations."""
+    prepared = cat.data(PARTS, lang)
+    treatments, tips = prepared["treatments"], prepared["tips"]
     disclaimers = {d["id"]: d for d in cat.data("disclaimers", lang)}
     triage = result.triage
+    recommendations = []
+    for r in result.recommendations:
+        t = treatments[r.treatment.id]
+        recommendations.append(
+            {
+                "treatment_id": r.treatment.id,
+                "name": t["name"],
+                "category": t["category"],
+                "rank": r.rank,
+                "reasons": r.reasons,
+                "evidence": t["evidence"],
+                "cautions": r.cautions,
+                "clinician_needed": r.clinician_needed,
+                "link": t["link"],
+            }
+        )
     return {
-        "triage": {
-            "level": triage.level.value,
-            "reasons": triage.reasons,
-            "action": triage.action,
-        },
+        "triage": {"level": triage.level.value, "reasons": triage.reasons, "action": triage.action},
         "stage": result.stage.value,
         "stage_assumed": result.stage_assumed,
         "red_flags_screened": result.red_flags_screened,
         "red_flag_checklist": cat.data("red-flags", lang) if result.red_flag_checklist else [],
-        "recommendations": [
-            {
-                "treatment_id": r.treatment.id,
-                "name": r.treatment.name.get_text(lang),
-                "category": r.treatment.category.value,
-                "rank": r.rank,
-                "reasons": r.reasons,
-                "evidence": {
-                    "certainty": r.treatment.evidence.certainty.value,
-                    "direction": r.treatment.evidence.direction.value,
-                    "strength": r.treatment.evidence.strength.value,
-                },
-                "cautions": r.cautions,
-                "clinician_needed": r.clinician_needed,
-                "link": f"/v1/treatments/{r.treatment.id}",
-            }
-            for r in result.recommendations
-        ],
+        "recommendations": recommendations,
         "excluded": [
             {
                 "treatment_id": e.treatment.id,
-                "name": e.treatment.name.get_text(lang),
+                "name": treatments[e.treatment.id]["name"],
                 "reasons": e.reasons,
-                "link": f"/v1/treatments/{e.treatment.id}",
+                "link": treatments[e.treatment.id]["link"],
             }
             for e in result.excluded
         ],
-        "tips": [
-            {
-                "id": t.tip.id,
-                "title": t.tip.title.get_text(lang),
-                "text": t.tip.text.get_text(lang),
-                "cautions": t.cautions,
-            }
-            for t in result.tips
-        ],
+        "tips": [{"id": t.tip.id, **tips[t.tip.id], "cautions": t.cautions} for t in result.tips],
         "disclaimers": [disclaimers[d.id] for d in result.disclaimers],
         "trace": [{"rule": s.rule, "read": dict(s.read), "decision": s.decision} for s in result.trace],
         "content_version": cat.kb.content_version,

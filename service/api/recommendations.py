@@ -7,7 +7,7 @@ from flask_smorest import Blueprint, abort
 
 from service.api.catalog import Catalog, catalog
 from service.api.examples import REQUEST_EXAMPLES
-from service.api.present import present
+from service.api.present import PARTS, parts, present
 from service.api.problems import PROBLEM_JSON
 from service.engine import check_report, recommend
 from service.engine.models import Report
@@ -18,6 +18,11 @@ blp = Blueprint(
     "Recommendations", __name__, url_prefix="/v1/recommendations", description="Personal, explained recommendations."
 )
 REQUEST = RecommendationRequestSchema()
+
+
+def publish(cat: Catalog) -> None:
+    """Prepare the answer's per-treatment and per-tip parts in every language."""
+    cat.add(PARTS, lambda: parts(cat.kb))
 
 
 def answer(report: Report, cat: Catalog, lang: str) -> bytes:
