@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -22,12 +23,17 @@ class RecordError(Exception):
         self.message = message
 
 
+@functools.cache
+def _shape(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """A model's type hints and init fields, worked out once per class (resolving string hints is the slow part)."""
+    return typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls) if f.init}
+
+
 def build(cls: type, data: Any, languages: frozenset[str], path: str = "") -> Any:
     """Build dataclass `cls` from `data`, checking every field against its type hint."""
     if not isinstance(data, Mapping):
         raise RecordError(path or "(record)", f"expected a mapping, got {type(data).__name__}")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    hints, fields = _shape(cls)
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise RecordError(_join(path, str(unknown[0])), "unknown field")
