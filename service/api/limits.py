@@ -1,7 +1,7 @@
-"""Rate limits on /v1: one fixed window per API key (or client address), counted in `limits` storage; 429 is problem+json.
+"""Rate limits on /v1: one fixed window per API key (or client address); 429 is problem+json.
 
-A request costs two storage calls (count, window end) in memory or in Redis shared by replicas. flask-limiter's
-per-request machinery cost 0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than a content request itself.
+Windows are counted in memory or in Redis shared by replicas (service/api/windows.py). flask-limiter's per-request
+machinery cost 0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than a content request itself.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ import hashlib
 import math
 import time
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import limits
 from flask import Flask, Response, g, request
-from limits.storage import Storage, storage_from_string
 
 from service.api.problems import problem
 from service.api.security import guarded
+from service.api.windows import windows_for
 
 COUNTED = "service.rate_count"  # environ key: a request is counted once even when the fast lane passes it on
 
@@ -29,7 +29,7 @@ class RateLimits:
         self.enabled = enabled
         self.rate = rate
         self.item = limits.parse(rate)
-        self.storage = cast(Storage, storage_from_string(storage_uri))  # memory:// and redis:// are synchronous
+        self.windows = windows_for(storage_uri)
         self.window = self.item.get_expiry()  # seconds; a window opens at a caller's first request
         self.prefix = f"sciatica-rate/{self.item.amount}/{self.window}/"  # a changed rate starts fresh windows
 
@@ -50,9 +50,7 @@ class RateLimits:
     def check(self, api_key: str | None, address: str) -> tuple[bool, list[tuple[str, str]]]:
         """Count a request of the caller (a digest of its key, else its address): allowed?, X-RateLimit-* headers."""
         caller = "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:16] if api_key else "ip:" + address
-        key = self.prefix + caller
-        used = self.storage.incr(key, self.window)
-        reset = self.storage.get_expiry(key)
+        used, reset = self.windows.incr(self.prefix + caller, self.window)
         headers = [
             ("X-RateLimit-Limit", str(self.item.amount)),
             ("X-RateLimit-Remaining", str(max(0, self.item.amount - used))),
