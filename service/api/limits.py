@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
 
-import limits
 from flask import Flask, Response, g, request
 
 from service.api.problems import problem
@@ -20,6 +20,16 @@ from service.api.security import guarded
 from service.api.windows import windows_for
 
 COUNTED = "service.rate_count"  # environ key: a request is counted once even when the fast lane passes it on
+RATE = re.compile(r"^\s*(\d+)\s*(?:per|/)\s*(\d*)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
+UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def parse_rate(text: str) -> tuple[int, int]:
+    """'300 per minute', '10/second', '1000 per 2 hours' -> (requests, window seconds)."""
+    match = RATE.match(text)
+    if not match or int(match[1]) < 1:
+        raise ValueError(f"RATE_LIMIT: expected e.g. '300 per minute', not {text!r}")
+    return int(match[1]), int(match[2] or 1) * UNIT_SECONDS[match[3].lower()]
 
 
 class RateLimits:
@@ -28,10 +38,9 @@ class RateLimits:
     def __init__(self, rate: str, storage_uri: str, enabled: bool) -> None:
         self.enabled = enabled
         self.rate = rate
-        self.item = limits.parse(rate)
+        self.amount, self.window = parse_rate(rate)  # a window opens at a caller's first request
         self.windows = windows_for(storage_uri)
-        self.window = self.item.get_expiry()  # seconds; a window opens at a caller's first request
-        self.prefix = f"sciatica-rate/{self.item.amount}/{self.window}/"  # a changed rate starts fresh windows
+        self.prefix = f"sciatica-rate/{self.amount}/{self.window}/"  # a changed rate starts fresh windows
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> RateLimits:
@@ -52,11 +61,11 @@ class RateLimits:
         caller = "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:16] if api_key else "ip:" + address
         used, reset = self.windows.incr(self.prefix + caller, self.window)
         headers = [
-            ("X-RateLimit-Limit", str(self.item.amount)),
-            ("X-RateLimit-Remaining", str(max(0, self.item.amount - used))),
+            ("X-RateLimit-Limit", str(self.amount)),
+            ("X-RateLimit-Remaining", str(max(0, self.amount - used))),
             ("X-RateLimit-Reset", str(int(reset))),
         ]
-        allowed = used <= self.item.amount
+        allowed = used <= self.amount
         if not allowed:
             headers.append(("Retry-After", str(max(1, math.ceil(reset - time.time())))))
         return allowed, headers

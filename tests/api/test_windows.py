@@ -1,8 +1,9 @@
-"""Rate-limit windows: counts within a window, a fresh window after it ends, expired windows swept; both stores."""
+"""Rate limits: the configured rate parsed; windows count, roll over and are swept, in both stores."""
 
 import pytest
 
 from service.api import windows
+from service.api.limits import parse_rate
 from service.api.windows import LocalWindows, SharedWindows
 
 # (seconds after the first request, key, expected count) for 60-second windows
@@ -45,3 +46,24 @@ def test_local_windows_sweep_expired_keys(monkeypatch):
     now[0] = 120.0
     counter.incr("ip:new", 60)
     assert set(counter.windows) == {"ip:new"}, "callers gone quiet do not pile up"
+
+
+RATES = [
+    ("300 per minute", (300, 60)),
+    ("10/second", (10, 1)),
+    ("1000 per 2 hours", (1000, 7200)),
+    ("5 per Day", (5, 86400)),
+    ("1000000000 per minute", (1000000000, 60)),
+]
+BAD_RATES = ["", "per minute", "0 per minute", "10 per fortnight", "10 per minute;20 per hour", "ten per minute"]
+
+
+@pytest.mark.parametrize(("text", "parsed"), RATES)
+def test_rates_parse(text, parsed):
+    assert parse_rate(text) == parsed
+
+
+@pytest.mark.parametrize("text", BAD_RATES)
+def test_bad_rates_are_refused_naming_the_setting(text):
+    with pytest.raises(ValueError, match="RATE_LIMIT"):
+        parse_rate(text)
