@@ -34,11 +34,11 @@ def answer_plain(cat: Catalog, body: bytes) -> bytes | None:
     """The fast lane's answer to a JSON body, in the default language; None whenever the view would answer otherwise."""
     try:
         report = REQUEST.load(orjson.loads(body))
-    except Exception:  # malformed or invalid: the view gives the documented error answer
+        if check_report(report, cat.kb):
+            return None
+        return answer(report, cat, cat.kb.languages[0])
+    except Exception:  # malformed, invalid or failing: the view answers (a documented error, or a problem+json 500)
         return None
-    if check_report(report, cat.kb):
-        return None
-    return answer(report, cat, cat.kb.languages[0])
 
 
 @blp.before_request

@@ -130,3 +130,13 @@ def answer_post(client, headers, body):
     r = client.post("/v1/recommendations", data=body, headers={"X-Request-ID": "same-id-in-both"} | headers)
     kept = sorted((k, v) for k, v in r.headers.items() if k not in ("X-Request-ID", "X-RateLimit-Reset"))
     return r.status_code, r.get_data(), kept
+
+
+def test_a_failure_in_the_lane_is_flasks_problem_500(monkeypatch):
+    _, client = build(1, {"TESTING": False})  # as served: Flask turns the error into a 500 problem
+    client.post("/v1/recommendations", data=VALID[0], headers=JSON)  # recorded
+    from service.api import recommendations
+
+    monkeypatch.setattr(recommendations, "recommend", lambda *a: 1 / 0)
+    r = client.post("/v1/recommendations", data=VALID[0], headers=JSON)
+    assert r.status_code == 500 and r.mimetype == "application/problem+json"
