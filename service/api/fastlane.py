@@ -1,7 +1,7 @@
-"""The fast lane: hot requests answered at the WSGI layer, with the headers the full Flask stack gave at start-up.
+"""The fast lane: hot requests answered at the WSGI layer, with the headers the full Flask stack gave for them.
 
 Content is static per content version, so the status, headers and bytes Flask sends for a catalog path never
-change: they are recorded once (200, and 304 for the matching If-None-Match) and replayed. POST
+change: they are recorded once per worker (200, and 304 for the matching If-None-Match) and replayed. POST
 /v1/recommendations keeps Flask's recorded headers and computes only the body. Either way a request is spared the
 request context, hooks, argument parsing and response building (tests/bench/hotpaths.py). The lane takes only
 requests with no query string, no Origin (CORS) and, when content has several languages, no Accept-Language; it

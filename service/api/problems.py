@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http
-import uuid
 from typing import Any
 
 import orjson
@@ -12,6 +11,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from service.api.telemetry import new_request_id
 from service.openapi import RATE_LIMIT_HEADERS, AccessPlugin, BoundsPlugin
 from service.schemas.problems import ProblemSchema
 
@@ -22,7 +22,7 @@ VALIDATION_TYPE = "/problems/validation-error"
 def request_id() -> str:
     """This request's id (set by the request-id hook; generated here if the hook did not run)."""
     if "request_id" not in g:
-        g.request_id = uuid.uuid4().hex
+        g.request_id = new_request_id()
     return str(g.request_id)
 
 

@@ -29,7 +29,7 @@ EXPOSED = [
     "X-RateLimit-Reset",
 ]
 ALLOWED = ["Content-Type", "Accept-Language", "If-None-Match", "X-Request-ID", "X-API-Key", "Authorization"]
-RECORDING = "service.recording"  # environ flag of the fast lane's start-up recordings (service/api/fastlane.py)
+RECORDING = "service.recording"  # environ flag of the fast lane's recordings (service/api/fastlane.py)
 
 
 def guarded(method: str, path: str, environ: Mapping[str, Any]) -> bool:

@@ -18,6 +18,11 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+def new_request_id() -> str:
+    """A fresh request id: 32 random hex digits."""
+    return secrets.token_hex(16)
+
+
 class Telemetry:
     """Give each request an id (the caller's X-Request-ID if well formed), echo it, then log and count the answer."""
 
@@ -27,7 +32,7 @@ class Telemetry:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         started = time.perf_counter()
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        rid = environ[REQUEST_ID_KEY] = given if REQUEST_ID.match(given) else secrets.token_hex(16)
+        rid = environ[REQUEST_ID_KEY] = given if REQUEST_ID.match(given) else new_request_id()
         status = "500"
 
         def respond(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
