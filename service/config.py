@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"  # 1.1: the soon level, unanswered fields (null), impossible reports refused, the safety case
 
 
 class Config:

@@ -1,9 +1,23 @@
 """Shared fixtures: the shipped knowledge base, the app and its test client."""
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from service import create_app
 from service.knowledge import load_knowledge
+
+pytest_plugins = ["tests.safety_case"]
+
+
+# Property tests: the same reports on every run in CI (derandomised, no example database), many fresh ones to explore.
+settings.register_profile(
+    "default", max_examples=400, derandomize=True, database=None, deadline=None,
+    suppress_health_check=list(HealthCheck), print_blob=True,
+)  # fmt: skip
+settings.register_profile("explore", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

@@ -81,5 +81,6 @@ def present(result: Result, cat: Catalog, lang: str) -> dict[str, Any]:
         "tips": [{"id": t.tip.id, **tips[t.tip.id], "cautions": t.cautions} for t in result.tips],
         "disclaimers": [disclaimers[d.id] for d in result.disclaimers],
         "trace": [{"rule": s.rule, "read": dict(s.read), "decision": s.decision} for s in result.trace],
+        "unanswered": result.unanswered,
         "content_version": cat.kb.content_version,
     }

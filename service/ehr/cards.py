@@ -1,4 +1,4 @@
-"""CDS Hooks cards for patient-view: the evidence-graded plan, or a red-flag card when triage says so."""
+"""What every CDS Hooks card is built from: the context, the spec's invariants, links, suggestions, shared lines."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from urllib.parse import urlencode
 
 from service.ehr.chart import Chart
 from service.ehr.codes import CodeMap
-from service.engine.models import KnowledgeBase, Msg, Treatment, Urgency
-from service.engine.results import Result
+from service.ehr.unread import unread_line
+from service.engine.models import KnowledgeBase, Msg, Treatment
+from service.engine.results import Excluded, Reason
+from service.engine.say import UNANSWERED
 
 SUMMARY_MAX = 139  # the spec: "<140-character summary"
 ICD10CM_OID = "2.16.840.1.113883.6.90"
@@ -61,6 +63,13 @@ def remove_order(label: str, ref: str, recommended: bool) -> dict[str, Any]:
     return {"label": label, "uuid": str(uuid.uuid4()), "isRecommended": recommended, "actions": [action]}
 
 
+def removal(ctx: Context, ref: str, label: str, recommended: bool) -> dict[str, Any]:
+    """An order card's suggestion to remove its draft order (when it has an id) and the override reasons."""
+    suggestions = [remove_order(label, ref, recommended)] if ref else []
+    behaviour = "at-most-one" if suggestions else None
+    return {"suggestions": suggestions, "selectionBehavior": behaviour, "overrideReasons": override_reasons(ctx)}
+
+
 def override_reasons(ctx: Context) -> list[dict[str, str]]:
     system = f"{ctx.canonical}/CodeSystem/cds-override-reasons"
     return [{"system": system, "code": r["code"], "display": r["display"]} for r in ctx.texts["override_reasons"]]
@@ -106,7 +115,9 @@ def grade(t: Treatment) -> str:
 
 
 def factor_label(ctx: Context, fid: str) -> str:
-    return ctx.kb.index["factors"][fid].label.get_text(ctx.lang).lower()
+    """The factor's label in running text: lower-case first letter, acronyms kept (SSRI or SNRI antidepressant)."""
+    label = ctx.kb.index["factors"][fid].label.get_text(ctx.lang)
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
 
 
 def record_line(ctx: Context, chart: Chart) -> str:
@@ -114,16 +125,9 @@ def record_line(ctx: Context, chart: Chart) -> str:
     parts = [f"age {chart.age}"] if chart.age is not None else []
     if chart.pregnant:
         parts.append(f"pregnant ({chart.pregnancy_weeks} weeks)" if chart.pregnancy_weeks is not None else "pregnant")
-    for x in (*chart.conditions, *chart.medications):
+    for x in (*chart.conditions, *(chart.medications or ())):
         parts.append(f"{factor_label(ctx, x.target)} ({x.label or x.code})")
     return "**From the record:** " + ("; ".join(dict.fromkeys(parts)) or "no relevant factors coded") + "."
-
-
-def stage_line(chart: Chart, result: Result) -> str:
-    if chart.symptom_days is None:
-        return f"**Stage:** {result.stage.value} (assumed: no onset or recorded date on the sciatica problem)."
-    since = "onset" if chart.started_from == "onset" else "the date it was recorded (onset not coded)"
-    return f"**Stage:** {result.stage.value} - {chart.symptom_days} days since {since}, {chart.started}."
 
 
 def not_checked(ctx: Context, missing: Iterable[str]) -> str:
@@ -131,64 +135,31 @@ def not_checked(ctx: Context, missing: Iterable[str]) -> str:
     return f"_{ctx.texts['not_checked'].format(keys=keys)}_" if keys else ""
 
 
-def screen_line(ctx: Context) -> str:
-    labels = ctx.texts["red_flag_labels"]
-    asks = [labels.get(flag.id, flag.id.replace("-", " ")) for flag in ctx.kb.red_flags]
-    return "**Red-flag screen** (not recorded as done): ask about " + "; ".join(asks) + "."
+def unread(ctx: Context, chart: Chart, unanswered: Iterable[str], skip: Iterable[str] = ()) -> str:
+    """What the record did not tell and how it was read: on every card."""
+    return unread_line(ctx.texts, chart, unanswered, skip)
 
 
-def plan_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:
-    """Info card: stage, factors read, ranked options with grades, exclusions for this patient, red-flag screen."""
-    texts, lang = ctx.texts["plan"], ctx.lang
-    shown = result.recommendations[: texts["limit"]]
-    options = [
-        f"{r.rank}. **{r.treatment.name.get_text(lang)}** - {grade(r.treatment)}"
-        + (
-            f" (caution: {', '.join(dict.fromkeys(factor_label(ctx, c.factor) for c in r.cautions))})"
-            if r.cautions
-            else ""
-        )
-        for r in shown
-    ]
-    personal = [
-        f"- **{e.treatment.name.get_text(lang)}**: "
-        + " ".join(x.text for x in e.reasons if x.rule == "contraindications")
-        for e in result.excluded
-        if any(x.rule == "contraindications" for x in e.reasons)
-    ]
-    why = [r.text for r in result.triage.reasons if r.code != Msg.NOT_SCREENED.value]  # the screen line says that
-    triage = "**Review advised:** " + " ".join(why) if result.triage.level is Urgency.CONSULT and why else ""
-    summary = texts["summary"].format(
-        stage=result.stage.value,
-        count=len(result.recommendations),
-        screen=texts["screen_done"] if result.red_flags_screened else texts["screen_needed"],
-    )
-    detail = [
-        stage_line(chart, result),
-        record_line(ctx, chart),
-        triage,
-        "**Options that fit, best first:**\n" + "\n".join(options) if options else "",
-        "**Not suitable for this patient:**\n" + "\n".join(personal) if personal else "",
-        screen_line(ctx),
-        not_checked(ctx, chart.missing),
-    ]
-    return card(ctx, summary, "info", detail, links=links(ctx, chart))
+def personal_exclusion(ctx: Context, excluded: Excluded) -> str:
+    """Why an option does not suit this patient: the knowledge's reason for each recorded factor, then the
+    factors the record does not rule out (named only; the unread lines say what was not recorded)."""
+    rules = [x for x in excluded.reasons if x.rule == "contraindications"]
+    said = [x.text for x in rules if x.code != Msg.NOT_RULED_OUT.value]
+    open_ = [factor_label(ctx, x.factors[0]) for x in rules if x.code == Msg.NOT_RULED_OUT.value and x.factors]
+    if open_:
+        clause = ctx.texts["not_ruled_out"].format(what="; ".join(dict.fromkeys(open_)))
+        said.append(clause[:1].upper() + clause[1:] + ".")
+    return " ".join(said)
 
 
-def triage_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:
-    """Critical (emergency) or warning (urgent) card: the coded findings or implied flags and what to do."""
-    level = ctx.texts["triage"][result.triage.level.value]
-    labels = ctx.texts["red_flag_labels"]
-    coded = [f"{x.label} ({x.code})" for x in chart.red_flags]
-    implied = [labels.get(f, f) for r in result.triage.reasons if r.rule == "implied-red-flags" for f in r.factors[1:]]
-    findings = coded + [i for i in implied if i not in coded]
-    detail = [
-        f"**Red flag:** {'; '.join(findings) or 'see below'}.",
-        f"**Action:** {level['action']}",
-        record_line(ctx, chart),
-        not_checked(ctx, chart.missing),
-    ]
-    summary = level["summary"].format(findings=", ".join(findings[:2]) or "red flag")
-    return card(
-        ctx, summary, level["indicator"], detail, links=links(ctx, chart), overrideReasons=override_reasons(ctx)
-    )
+def reason_text(ctx: Context, reason: Reason, unanswered: Iterable[str]) -> str:
+    """An engine reason as clinicians read it: a not-ruled-out reason loses its patient-facing opening ("You did
+    not tell us ...") and says which record gap left it open."""
+    if reason.code != Msg.NOT_RULED_OUT.value:
+        return reason.text
+    text, openings = reason.text, [m.text.get_text(ctx.lang) for m in ctx.kb.messages if m.id in UNANSWERED.values()]
+    while opening := next((o for o in openings if text.startswith(o)), None):
+        text = text[len(opening) :].lstrip()
+    fields = [f for f in reason.factors if f in UNANSWERED and f in set(unanswered)]
+    why = "; ".join(dict.fromkeys(ctx.texts["unread"]["why"].get(f, f.replace("_", " ")) for f in fields))
+    return f"{text} ({ctx.texts['not_ruled_out'].format(what=why)})" if why else text

@@ -1,14 +1,20 @@
-"""FHIR prefetch -> what the engine needs: sciatica, stage, age, pregnancy, condition and medicine factors, red flags."""
+"""FHIR prefetch -> what the engine needs: sciatica, stage, age, pregnancy, condition and medicine factors, red flags.
+
+What the record cannot tell (no birth date, no pregnancy or medicines prefetch) is None, "not known", which the
+engine reads the safer way; records the service cannot date or recognise are kept (`notes`, `unrecognised`) so
+the cards can say so, never dropped as if nothing were there.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from service.ehr import fhir_in as f
-from service.ehr.codes import CodeMap, CodeRule, DrugRule, first_match
+from service.ehr.codes import CodeMap, CodeRule, Finding, first_match
+from service.ehr.medicines import read_medicines
 from service.ehr.pregnancy import pregnancy
 from service.engine.models import Report
 
@@ -16,34 +22,31 @@ from service.engine.models import Report
 RANGES = {"age": (0, 120), "symptom_duration_days": (0, 36500), "pregnancy_weeks": (0, 42)}
 
 PREFETCH_KEYS = ("patient", "conditions", "medications", "pregnancy")
-ENDED = {"stopped", "cancelled", "completed", "entered-in-error"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A coded item of the record that maps to a knowledge id (factor, red flag, treatment, ...)."""
-
-    target: str
-    label: str
-    code: str
-    source: str
 
 
 @dataclass(frozen=True)
 class Chart:
-    """The patient as the knowledge base sees them; `missing` lists prefetch keys the EHR did not send."""
+    """The patient as the knowledge base sees them; None is "not known" (read the safer way by the engine).
+
+    `missing`: prefetch keys the EHR did not send; `age_note`: why age is None; `unrecognised`: active medicines
+    no code or name matched (not checked); `notes`: records that could not be dated or used as coded, and how
+    they were read."""
 
     age: int | None = None
+    age_note: str = "not recorded"
     sciatica: tuple[Finding, ...] = ()
     started: date | None = None
     started_from: str = ""
     symptom_days: int | None = None
     conditions: tuple[Finding, ...] = ()
-    medications: tuple[Finding, ...] = ()
-    pregnant: bool = False
+    medications: tuple[Finding, ...] | None = None
+    pregnant: bool | None = None
     pregnancy_weeks: int | None = None
+    breastfeeding: bool | None = None
     red_flags: tuple[Finding, ...] = ()
     missing: tuple[str, ...] = ()
+    unrecognised: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def read_chart(
@@ -60,23 +63,38 @@ def read_chart(
     starts = [(when, source) for when, source in (f.condition_start(c) for c, _, _ in sciatica) if when is not None]
     started, started_from = min(starts) if starts else (None, "")
     patient = next(iter(f.resources(prefetch.get("patient"), "Patient", patient_id)), {})
+    male = f.text(patient.get("gender")) == "male"
+    age, age_note = _age(patient.get("birthDate"), today)
     meds = f.resources(prefetch.get("medications"), "MedicationRequest", patient_id) + list(extra_meds)
     pool = f.resources(prefetch.get("medications"), "Medication") + list(pool)
-    pregnant, weeks = pregnancy(
-        conditions, f.resources(prefetch.get("pregnancy"), "Observation", patient_id), codes, today
+    medications, unrecognised, med_notes = read_medicines(meds, pool, codes, today)
+    preg = pregnancy(
+        conditions,
+        f.resources(prefetch.get("pregnancy"), "Observation", patient_id),
+        codes,
+        today,
+        sent="pregnancy" in prefetch,
+        male=male,
     )
+    flags, flag_notes = _red_flags(_coded(conditions, codes.red_flags, codes), today)
+    weeks = " (weeks not known)" if preg.weeks is None else ""
+    notes = tuple(f"{u}: no date, read as pregnant{weeks}" for u in preg.undated)
     return Chart(
-        age=_age(f.parse_date(patient.get("birthDate")), today),
+        age=age,
+        age_note=age_note,
         sciatica=tuple(x for _, _, x in sciatica),
         started=started,
         started_from=started_from,
         symptom_days=_clamp((today - started).days, "symptom_duration_days") if started else None,
         conditions=tuple(x for _, _, x in _coded(conditions, codes.conditions, codes)),
-        medications=_medications(meds, pool, codes, today),
-        pregnant=pregnant,
-        pregnancy_weeks=weeks,
-        red_flags=tuple(x for c, r, x in _coded(conditions, codes.red_flags, codes) if _recent(c, r, today)),
+        medications=medications if "medications" in prefetch else None,
+        pregnant=preg.pregnant,
+        pregnancy_weeks=preg.weeks,
+        breastfeeding=False if male else None,  # not read from the record: not known unless recorded male
+        red_flags=flags,
         missing=tuple(k for k in PREFETCH_KEYS if k not in prefetch),
+        unrecognised=unrecognised,
+        notes=notes + flag_notes + med_notes,
     )
 
 
@@ -89,9 +107,23 @@ def to_report(chart: Chart) -> Report:
         red_flags=unique(chart.red_flags),
         pregnant=chart.pregnant,
         pregnancy_weeks=chart.pregnancy_weeks if chart.pregnant else None,
+        breastfeeding=chart.breastfeeding,
         conditions=unique(chart.conditions),
-        medications=unique(chart.medications),
+        medications=None if chart.medications is None else unique(chart.medications),
     )
+
+
+def reconcile(chart: Chart, fields: Iterable[str]) -> Chart:
+    """A chart whose report the engine accepts: of two record values that contradict each other (`fields`, as
+    the engine names them), the duration, else the age, is read as not known (the safer reading) and said."""
+    fields = set(fields)
+    if "symptom_duration_days" in fields and chart.symptom_days is not None:
+        note = f"sciatica dated {chart.started}, before the patient's birth: duration read as not known"
+        return replace(chart, symptom_days=None, notes=(*chart.notes, note))
+    if "age" in fields and chart.age is not None:
+        what = "the recorded pregnancy" if chart.pregnant else "the record"
+        return replace(chart, age=None, age_note=f"{chart.age} does not fit {what}")
+    return chart
 
 
 def _clamp(value: int, name: str) -> int | None:
@@ -99,10 +131,15 @@ def _clamp(value: int, name: str) -> int | None:
     return value if low <= value <= high else None
 
 
-def _age(born: date | None, today: date) -> int | None:
+def _age(value: Any, today: date) -> tuple[int | None, str]:
+    """(age, why it is None): no birth date, or one that cannot be read as a plausible age today."""
+    if value is None:
+        return None, "not recorded"
+    born = f.parse_date(value)
     if born is None or born > today:
-        return None
-    return _clamp(today.year - born.year - ((today.month, today.day) < (born.month, born.day)), "age")
+        return None, "not readable (birth date)"
+    age = _clamp(today.year - born.year - ((today.month, today.day) < (born.month, born.day)), "age")
+    return age, "" if age is not None else "not readable (birth date)"
 
 
 def _coded(
@@ -119,41 +156,15 @@ def _coded(
     return out
 
 
-def _recent(cond: dict[str, Any], rule: CodeRule, today: date) -> bool:
-    if rule.max_age_days is None:
-        return True
-    started = f.condition_start(cond)[0]
-    return started is not None and (today - started).days <= rule.max_age_days
-
-
-def _medications(
-    meds: list[dict[str, Any]], pool: list[dict[str, Any]], codes: CodeMap, today: date
-) -> tuple[Finding, ...]:
-    out = []
-    for med in meds:
-        if f.text(med.get("status")) in ENDED:
-            continue
-        drug, shown = drug_of(med, codes, pool)
-        if drug is None or drug.factor is None:
-            continue
-        since = f.parse_date(med.get("authoredOn"))
-        if drug.min_days and (since is None or (today - since).days < drug.min_days):
-            continue
-        out.append(Finding(drug.factor, shown, drug.rxnorm, f.reference(med)))
-    return tuple(out)
-
-
-def drug_of(med: dict[str, Any], codes: CodeMap, pool: Iterable[dict[str, Any]] = ()) -> tuple[DrugRule | None, str]:
-    """The drug rule of a MedicationRequest (by RxNorm ingredient code, else by ingredient name in its text);
-    `pool` holds Medication resources a medicationReference may point to."""
-    rxnorm = codes.systems["rxnorm"]
-    for concept in f.medication_concepts(med, pool):
-        shown = f.label(concept)
-        for system, code, _ in f.codings(concept, codes.system):
-            drug = codes.drug(code) if system == rxnorm else None
-            if drug:
-                return drug, shown
-        named = codes.drug_named(" ".join([shown] + [d for _, _, d in f.codings(concept)]))
-        if named:
-            return named, shown
-    return None, ""
+def _red_flags(
+    coded: list[tuple[dict[str, Any], CodeRule, Finding]], today: date
+) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+    """Coded red flags; one that counts only when recent (max_age_days) and has no date is not counted, and said."""
+    flags, notes = [], []
+    for cond, rule, finding in coded:
+        started = f.condition_start(cond)[0]
+        if rule.max_age_days is None or (started is not None and (today - started).days <= rule.max_age_days):
+            flags.append(finding)
+        elif started is None:
+            notes.append(f"{finding.label} ({finding.code}): no date, not counted as new")
+    return tuple(flags), tuple(notes)

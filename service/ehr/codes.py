@@ -25,6 +25,16 @@ def normalize(system: str, code: str) -> str:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A coded item of the record that maps to a knowledge id (factor, red flag, treatment, ...)."""
+
+    target: str
+    label: str
+    code: str
+    source: str
+
+
+@dataclass(frozen=True)
 class CodeRule:
     """One code (or code prefix) of one system and what it maps to."""
 

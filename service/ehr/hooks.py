@@ -7,21 +7,24 @@ from datetime import date
 from typing import Any
 
 from service.ehr import fhir_in as f
-from service.ehr.cards import Context, plan_card, triage_card
-from service.ehr.chart import Chart, read_chart, to_report
+from service.ehr.cards import Context
+from service.ehr.chart import Chart, read_chart, reconcile, to_report
 from service.ehr.codes import CodeMap
 from service.ehr.orders import classify, draft_orders, order_cards
+from service.ehr.patient_view import patient_view_card
 from service.engine import check_report, recommend
-from service.engine.models import Report, Urgency
+from service.engine.models import Report
 from service.engine.results import Result
 
 PATIENT = "{{context.patientId}}"
 USAGE = (
     "Send the prefetch: this service never calls back the EHR's FHIR server (fhirAuthorization is ignored). "
     "Without `conditions` (and, for order hooks with a medicine or imaging order to check, `medications`) it "
-    "answers 412 Precondition Failed; a missing `patient` or `pregnancy` key gives a degraded answer whose cards "
-    "say what was not checked. A key sent as null means the EHR found no data. Medicines are matched by RxNorm "
-    "ingredient code, else by ingredient name; problems by ICD-10-CM or SNOMED CT."
+    "answers 412 Precondition Failed. What is not sent is read the safer way and said on every card: without "
+    "`patient` the age is not known (read as possibly under 16 and over 65); without `pregnancy` (or `medications` "
+    "for patient-view) pregnancy (unless the patient is male) or any medicine cannot be ruled out. A key sent as "
+    "null means the EHR found no data. Medicines are matched by RxNorm ingredient code, else by ingredient name "
+    "(cards list the active ones not recognised); problems by ICD-10-CM or SNOMED CT."
 )
 
 
@@ -44,7 +47,8 @@ SERVICES: Mapping[str, Mapping[str, str]] = {
             "For a patient with an active sciatica problem (ICD-10-CM M54.3x, M54.4x, M51.16/M51.17; SNOMED CT "
             "23056005): an info card with the options that fit their stage and recorded factors, graded by "
             "evidence, a red-flag screening reminder and a patient-information link; a critical or warning card "
-            "instead when a red flag is coded. No sciatica problem: no cards."
+            "instead when a red flag (coded, or implied by a problem) calls for assessment now, today or within 1 "
+            "to 3 days. Every card says what the record did not tell and how it was read. No sciatica: no cards."
         ),
     },
     "sciatica-order-select": {
@@ -93,9 +97,8 @@ def answer(service_id: str, body: Mapping[str, Any], ctx: Context, today: date) 
         chart = read_chart(prefetch, patient_id, ctx.codes, today)
         if not chart.sciatica:
             return {"cards": []}
-        result = _run(chart, ctx)[1]
-        urgent = result.triage.level in (Urgency.EMERGENCY, Urgency.URGENT)
-        return {"cards": [triage_card(ctx, chart, result) if urgent else plan_card(ctx, chart, result)]}
+        chart, _, result = evaluate(chart, ctx)
+        return {"cards": [patient_view_card(ctx, chart, result)]}
     checked, others = draft_orders(context, selected_only=hook == "order-select")
     pool = f.resources(context.get("draftOrders"), "Medication")  # Medications the orders may reference
     orders = [o for o in (classify(r, ctx, pool) for r in checked) if o is not None]
@@ -107,7 +110,7 @@ def answer(service_id: str, body: Mapping[str, Any], ctx: Context, today: date) 
     for order in orders:
         extra = [m for m in other_meds if f"MedicationRequest/{m.get('id')}" != order.ref]  # the others count
         chart = read_chart(prefetch, patient_id, ctx.codes, today, extra_meds=extra, pool=pool)
-        report, result = _run(chart, ctx)
+        chart, report, result = evaluate(chart, ctx)
         cards += order_cards(ctx, [order], chart, report, result)
     return {"cards": cards}
 
@@ -118,9 +121,17 @@ def _require(prefetch: Mapping[str, Any], keys: tuple[str, ...]) -> None:
         raise PrefetchMissing(missing)
 
 
-def _run(chart: Chart, ctx: Context) -> tuple[Report, Result]:
+def evaluate(chart: Chart, ctx: Context) -> tuple[Chart, Report, Result]:
+    """The engine's answer; record values the engine refuses as contradictory (a pregnancy at age 80, sciatica
+    dated before birth) are read as not known first, and the chart says so."""
     report = to_report(chart)
     problems = check_report(report, ctx.kb)
+    for _ in range(2):
+        if not problems:
+            break
+        chart = reconcile(chart, (field.split(".")[0] for field, _ in problems))
+        report = to_report(chart)
+        problems = check_report(report, ctx.kb)
     if problems:  # the code maps are validated against the knowledge at start-up, so this is a bug
         raise ValueError(f"mapped report does not validate: {problems}")
-    return report, recommend(report, ctx.kb, ctx.lang)
+    return chart, report, recommend(report, ctx.kb, ctx.lang)

@@ -9,6 +9,8 @@ from importlib import resources
 from typing import Any
 
 from service.ehr.codes import CodeMap, CodeMapError, CodeRule, DrugRule, normalize
+from service.ehr.patient_view import TRIAGE_LEVELS
+from service.ehr.unread import SAID
 from service.engine.models import FactorKind, KnowledgeBase
 
 
@@ -141,4 +143,8 @@ def _texts(kb: KnowledgeBase, texts: Mapping[str, Any]) -> Mapping[str, Any]:
         raise CodeMapError(f"cards.json names unknown red flags or sources: {sorted(unknown)}")
     if any(not r.get("display") for r in texts["override_reasons"]):
         raise CodeMapError("cards.json override_reasons: every reason needs a display")
+    levels = {level.value for level in TRIAGE_LEVELS} - set(texts["triage"])
+    unread = {*SAID, "title", "unrecognised", "more", "why"} - set(texts.get("unread", {}))
+    if levels or unread:
+        raise CodeMapError(f"cards.json has no wording for triage levels {sorted(levels)} or unread {sorted(unread)}")
     return texts

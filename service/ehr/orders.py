@@ -13,14 +13,18 @@ from service.ehr.cards import (
     grade,
     links,
     not_checked,
-    override_reasons,
+    personal_exclusion,
+    reason_text,
     record_line,
-    remove_order,
+    removal,
+    unread,
 )
-from service.ehr.chart import Chart, drug_of
+from service.ehr.chart import Chart
 from service.ehr.codes import CodeRule, first_match
-from service.engine.factors import derive_factors, stage_of
-from service.engine.models import Direction, Report, RuleLevel, Stage, Treatment
+from service.ehr.medicines import drug_of
+from service.ehr.unread import not_ruled_out
+from service.engine.factors import Factors, derive_factors, stage_of
+from service.engine.models import Direction, FactorRule, Report, RuleLevel, Stage, Treatment
 from service.engine.results import Result
 
 ORDER_TYPES = ("MedicationRequest", "ServiceRequest")
@@ -61,7 +65,7 @@ def classify(resource: dict[str, Any], ctx: Context, pool: list[dict[str, Any]])
 def order_cards(
     ctx: Context, orders: list[Order], chart: Chart, report: Report, result: Result
 ) -> list[dict[str, Any]]:
-    """At most one card per order; cards say which prefetch keys were missing."""
+    """At most one card per order; cards say what the record did not tell and which prefetch keys were missing."""
     out = []
     factors = derive_factors(report, ctx.kb)
     for order in orders:
@@ -76,34 +80,52 @@ def order_cards(
     return out
 
 
-def nsaid_card(ctx: Context, order: Order, chart: Chart, factors: dict[str, str]) -> dict[str, Any] | None:
-    """Warning when the knowledge excludes NSAIDs for one of this patient's factors (pregnancy >= 20 weeks, ...)."""
+def nsaid_card(ctx: Context, order: Order, chart: Chart, factors: Factors) -> dict[str, Any] | None:
+    """Warning when the knowledge excludes NSAIDs for a factor of this patient (pregnancy >= 20 weeks, ...), recorded
+    or not ruled out by the record (said so, with what was not recorded); removal is recommended for recorded ones."""
     assert order.treatment is not None
-    rules = [r for r in order.treatment.rules if r.factor in factors and r.level is RuleLevel.EXCLUDE]
-    if not rules:
-        return None
+    excludes = [r for r in order.treatment.rules if r.level is RuleLevel.EXCLUDE]
+    known = [r for r in excludes if r.factor in factors.known]
+    possible = [r for r in excludes if r.factor in factors.possible]
+    if not known and not possible:
+        return unchecked_card(ctx, order, chart, factors) if chart.unrecognised else None
     texts = ctx.texts["nsaid"]
-    names = list(dict.fromkeys(factor_label(ctx, r.factor) for r in rules))
+    names = list(dict.fromkeys(factor_label(ctx, r.factor) for r in known or possible))
+
+    def line(r: FactorRule) -> str:
+        why = f" ({not_ruled_out(ctx.texts, factors.possible[r.factor])})" if r.factor in factors.possible else ""
+        return f"- **{factor_label(ctx, r.factor)}**{why}: {r.reason.get_text(ctx.lang)} [{', '.join(r.sources)}]"
+
     detail = [
-        texts["lead"],
-        "\n".join(
-            f"- **{factor_label(ctx, r.factor)}**: {r.reason.get_text(ctx.lang)} [{', '.join(r.sources)}]"
-            for r in rules
-        ),
+        texts["lead"] if known else texts["lead_possible"],
+        "\n".join(line(r) for r in known + possible),
         record_line(ctx, chart),
+        unread(ctx, chart, factors.unanswered),
         not_checked(ctx, chart.missing),
     ]
-    suggestions = [remove_order(f"Remove {order.label}", order.ref, True)] if order.ref else []
     return card(
         ctx,
-        texts["summary"].format(drug=order.label, factors="; ".join(names)),
+        texts["summary" if known else "summary_possible"].format(drug=order.label, factors="; ".join(names)),
         "warning",
         detail,
-        suggestions=suggestions,
-        selectionBehavior="at-most-one" if suggestions else None,
-        overrideReasons=override_reasons(ctx),
+        **removal(ctx, order.ref, f"Remove {order.label}", bool(known)),
         links=links(ctx, chart, order.treatment),
     )
+
+
+def unchecked_card(ctx: Context, order: Order, chart: Chart, factors: Factors) -> dict[str, Any]:
+    """Info card: nothing recorded excludes the NSAID, but active medicines the service did not recognise (a blood
+    thinner among them, say) were not checked; the silence of no card would read them as nothing there."""
+    texts, count = ctx.texts["nsaid"], len(chart.unrecognised)
+    detail = [
+        texts["lead_unchecked"],
+        record_line(ctx, chart),
+        unread(ctx, chart, factors.unanswered),
+        not_checked(ctx, chart.missing),
+    ]
+    noun = "medicine" if count == 1 else "medicines"
+    summary = texts["summary_unchecked"].format(drug=order.label, count=count, noun=noun)
+    return card(ctx, summary, "info", detail, links=links(ctx, chart, order.treatment))
 
 
 def stance_card(ctx: Context, order: Order, chart: Chart, result: Result) -> dict[str, Any]:
@@ -116,7 +138,10 @@ def stance_card(ctx: Context, order: Order, chart: Chart, result: Result) -> dic
     stances = [f"- **{g.system}** ({sources[g.source].publisher}, {g.source}): {g.grade}" for g in e.source_grades]
     excluded = next((x for x in result.excluded if x.treatment.id == t.id), None)
     personal = (
-        " ".join(r.text for r in excluded.reasons)
+        " ".join(
+            [reason_text(ctx, r, result.unanswered) for r in excluded.reasons if r.rule != "contraindications"]
+            + [personal_exclusion(ctx, excluded)]
+        )
         if excluded
         else "Not excluded for this patient by the knowledge base."
     )
@@ -127,18 +152,17 @@ def stance_card(ctx: Context, order: Order, chart: Chart, result: Result) -> dic
     detail = [
         f"**{t.name.get_text(ctx.lang)}:** {grade(t)}. {e.summary.get_text(ctx.lang)}",
         "**Guideline stance by source:**\n" + "\n".join(stances),
-        f"**For this patient:** {personal}",
+        f"**For this patient:** {personal.strip()}",
+        record_line(ctx, chart),
+        unread(ctx, chart, result.unanswered),
         not_checked(ctx, chart.missing),
     ]
-    suggestions = [remove_order(f"Remove {order.label}", order.ref, against)] if order.ref else []
     return card(
         ctx,
         summary,
         "warning" if against else "info",
         detail,
-        suggestions=suggestions,
-        selectionBehavior="at-most-one" if suggestions else None,
-        overrideReasons=override_reasons(ctx),
+        **removal(ctx, order.ref, f"Remove {order.label}", against),
         links=links(ctx, chart, t),
     )
 
@@ -154,16 +178,14 @@ def imaging_card(ctx: Context, order: Order, chart: Chart, result: Result) -> di
     detail = [
         f"{texts['detail']} [{', '.join(texts['sources'])}]",
         f"**Stage:** acute - {chart.symptom_days} days since {chart.started}; no red flag coded.",
+        unread(ctx, chart, result.unanswered),
         not_checked(ctx, chart.missing),
     ]
-    suggestions = [remove_order(f"Cancel the {order.imaging.target}", order.ref, False)] if order.ref else []
     return card(
         ctx,
         texts["summary"].format(imaging=order.imaging.target[:1].upper() + order.imaging.target[1:]),
         "info",
         detail,
-        suggestions=suggestions,
-        selectionBehavior="at-most-one" if suggestions else None,
-        overrideReasons=override_reasons(ctx),
+        **removal(ctx, order.ref, f"Cancel the {order.imaging.target}", False),
         links=links(ctx, chart),
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from service.engine.exclude import FILTER_RULES, TRIED, Tries, split
+from service.engine.exclude import FILTER_RULES, TRIED, Tries, class_cautions, split
+from service.engine.factors import Factors
 from service.engine.models import Msg, Outcome, Report, RuleLevel, Stage
 from service.engine.plans import STAGE_INDEX, TreatmentPlan
 from service.engine.prepared import Prepared
@@ -16,9 +17,9 @@ ORDER = attrgetter("order")
 
 
 def _recommended(
-    p: TreatmentPlan, rank: int, stage: int, factors: dict[str, str], tries: Tries, ready: Prepared
+    p: TreatmentPlan, rank: int, stage: int, factors: Factors, tries: Tries, ready: Prepared
 ) -> Recommended:
-    cautions = p.rules.cautions(factors)
+    cautions = p.rules.cautions(factors, ready.say) + class_cautions(p, tries, ready.say.lang)
     clinician = p.treatment.requires_clinician or any(c.level is RuleLevel.CLINICIAN_ONLY for c in cautions)
     reasons = list(p.listed_because[stage])
     outcomes = tries.get(p.treatment.id, ())
@@ -38,40 +39,54 @@ def rank_key(p: TreatmentPlan, tries: Tries) -> tuple[object, ...]:
 
 
 def assess(
-    report: Report, factors: dict[str, str], stage: Stage, tri: TriageOutcome, ready: Prepared, trace: Trace
+    report: Report,
+    factors: Factors,
+    stages: tuple[Stage, ...],
+    tri: TriageOutcome,
+    ready: Prepared,
+    trace: Trace,
 ) -> tuple[tuple[Recommended, ...], tuple[Excluded, ...]]:
     """Split treatments into ranked recommendations and exclusions with reasons."""
-    index = STAGE_INDEX[stage]
+    index = STAGE_INDEX[stages[0]]
     tries: Tries = {}
     for tried in report.tried:
         tries.setdefault(tried.treatment_id, set()).add(tried.outcome)
-    done = split(report, factors, (index, tri.under_16, tri.escalation, tri.severe_acute), tri, tries, ready)
-    reads = _reads(report, factors, stage)
+    done = split(report, factors, stages, tri, tries, ready)
+    reads = _reads(report, factors, stages)
     for rule, decision in zip(FILTER_RULES, done.decisions, strict=True):
         trace.add(rule, reads[rule], decision)
     # Without prior tries every rank key starts (False, True), so the prepared order alone decides.
     kept = sorted(done.kept, key=(lambda p: rank_key(p, tries)) if tries else ORDER)
     ranked = tuple(
-        Recommended(p.treatment, rank, p.plain_because[index], (), p.treatment.requires_clinician)
-        if p.treatment.id not in tries and p.rules.reads.isdisjoint(factors)  # nothing in the report concerns it
-        else _recommended(p, rank, index, factors, tries, ready)
+        _recommended(p, rank, index, factors, tries, ready)
+        if _personal(p, factors, tries)
+        else Recommended(p.treatment, rank, p.plain_because[index], (), p.treatment.requires_clinician)
         for rank, p in enumerate(kept, start=1)
     )
     trace.add("rank", {"candidates": len(kept)}, "order: " + (", ".join(p.treatment.id for p in kept) or "none"))
     return ranked, done.excluded
 
 
-def _reads(report: Report, factors: dict[str, str], stage: Stage) -> dict[str, dict[str, object]]:
+def _personal(p: TreatmentPlan, factors: Factors, tries: Tries) -> bool:
+    """Whether anything in the report concerns this option (else its prepared reasons are the whole answer)."""
+    if p.rules.touched_by(factors):
+        return True
+    return bool(tries) and (p.treatment.id in tries or any(m in tries for c in p.classes for m in c.members))
+
+
+def _reads(report: Report, factors: Factors, stages: tuple[Stage, ...]) -> dict[str, dict[str, object]]:
     return {
-        "contraindications": {"factors": tuple(factors)},
+        "contraindications": {"reported": tuple(factors.known), "not ruled out": tuple(factors.possible)},
         "evidence": {"evidence": "direction and certainty of each option"},
-        "stage-fit": {"stage": stage.value},
+        "stage-fit": {"stages": tuple(s.value for s in stages)},
         "specialist-gate": {
             "symptom_duration_days": report.symptom_duration_days,
             "pain_severity": report.pain_severity,
-            "age": report.age,
+            "tried": tuple(f"{t.treatment_id}:{t.outcome.value}:{t.weeks}w" for t in report.tried),
         },
         "red-flag-holds": {"red_flags": report.red_flags},
+        "screening-hold": {"red_flags_screened": report.red_flags_screened},
         "preferences": {"avoid": report.avoid},
         "prior-tries": {"tried": tuple(f"{t.treatment_id}:{t.outcome.value}" for t in report.tried)},
+        "drug-classes": {"tried": tuple(f"{t.treatment_id}:{t.outcome.value}" for t in report.tried)},
     }

@@ -1,23 +1,24 @@
-"""The exclusion rules: contraindications, evidence, stage, specialist gate, red-flag holds, preferences, prior tries."""
+"""The exclusion rules: contraindications, evidence, stage, specialist criteria, holds, preferences, prior tries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.engine.models import Msg, Outcome, Report
-from service.engine.plans import TreatmentPlan
+from service.engine.factors import Factors, least_days
+from service.engine.models import DrugClass, Msg, Outcome, Report, RuleLevel, Stage
+from service.engine.plans import STAGE_INDEX, TreatmentPlan
 from service.engine.prepared import Prepared
-from service.engine.results import Excluded, Reason
-from service.engine.triage import TriageOutcome
+from service.engine.results import Caution, Excluded, Reason
+from service.engine.triage import ADEQUATE_TRIAL_WEEKS, SCREENING_HOLDS, TriageOutcome
 
 FILTER_RULES = (
-    "contraindications", "evidence", "stage-fit", "specialist-gate", "red-flag-holds", "preferences", "prior-tries",
+    "contraindications", "evidence", "stage-fit", "specialist-gate", "red-flag-holds", "screening-hold",
+    "preferences", "prior-tries", "drug-classes",
 )  # fmt: skip
 TRIED = ("tried",)
-EXCLUDING_TRIES = frozenset({Outcome.WORSE, Outcome.SIDE_EFFECTS})
+BAD_REACTIONS = frozenset({Outcome.WORSE, Outcome.SIDE_EFFECTS})
 
 Tries = dict[str, set[Outcome]]
-Situation = tuple[int, bool, bool, bool]  # stage index, under 16, escalation, severe acute pain
 Entry = tuple[Excluded, frozenset[str]] | None  # a plan's exclusion and the rules in it, or None when it is kept
 
 
@@ -46,19 +47,21 @@ class Split:
 
 
 def split(
-    report: Report, factors: dict[str, str], situation: Situation, tri: TriageOutcome, tries: Tries, ready: Prepared
+    report: Report, factors: Factors, stages: tuple[Stage, ...], tri: TriageOutcome, tries: Tries, ready: Prepared
 ) -> Split:
-    """Which treatments the rules exclude and why; from the situation's shared split when the report touches none."""
+    """Which treatments the rules exclude and why; from the shared split of the situation (possible stages, which
+    specialist options meet their criteria) for plans the report does not otherwise touch."""
+    opened = frozenset(p.treatment.id for p in ready.specialist if criteria_met(p, report, tries, ready))
+    situation = (stages, opened)
     shared = ready.baselines.get(situation)
     if shared is None:
         shared = Split.of(
-            ready.treatments, tuple(_entry(p, situational(p, situation, ready)) for p in ready.treatments)
+            ready.treatments, tuple(_entry(p, situational(p, stages, ready, opened)) for p in ready.treatments)
         )
         ready.baselines[situation] = shared
-    tried = [tid for tid, outcomes in tries.items() if not EXCLUDING_TRIES.isdisjoint(outcomes)]
-    touched = ready.touched(factors, tri.holds, report.avoid, tried)
-    if not touched:
-        return shared
+    held = list(tri.holds) if tri.screened else [*tri.holds, *SCREENING_HOLDS]
+    bad = [tid for tid, outcomes in tries.items() if not BAD_REACTIONS.isdisjoint(outcomes)]
+    touched = ready.touched((*factors.known, *factors.possible), held, report.avoid, (*tries, *bad))
     entries = list(shared.entries)
     for i in touched:
         p, entry = ready.treatments[i], entries[i]
@@ -70,38 +73,37 @@ def _entry(p: TreatmentPlan, reasons: list[Reason]) -> Entry:
     return (Excluded(p.treatment, tuple(reasons)), frozenset(r.rule for r in reasons)) if reasons else None
 
 
-def situational(p: TreatmentPlan, situation: Situation, ready: Prepared) -> list[Reason]:
-    """The reasons that depend only on the situation: evidence, stage fit and the specialist gate."""
-    stage, under_16, escalation, severe_acute = situation
+def situational(p: TreatmentPlan, stages: tuple[Stage, ...], ready: Prepared, opened: frozenset[str]) -> list[Reason]:
+    """The reasons that depend only on the situation: evidence, stage fit (every possible stage) and, for a
+    specialist option, its own criteria (`opened`: the specialist options whose criteria the report meets)."""
     out = []
     if p.evidence_reason:
         out.append(p.evidence_reason)
-    if not p.fits[stage]:
+    if not all(p.fits[STAGE_INDEX[s]] for s in stages):
         out.append(ready.not_for_stage)
-    if p.specialist and under_16:
-        out.append(ready.under_16)
-    elif p.specialist and not (escalation or (severe_acute and p.injection)):
-        # Specialist options come into view after persistence or worsening; an injection also for severe acute pain.
-        out.append(ready.needs_assessment)
+    if p.gate_reason is not None and p.treatment.id not in opened:
+        out.append(p.gate_reason)
     return out
 
 
 def exclusions(
     p: TreatmentPlan,
     report: Report,
-    factors: dict[str, str],
+    factors: Factors,
     situational: tuple[Reason, ...],
     tri: TriageOutcome,
     tries: Tries,
     ready: Prepared,
 ) -> list[Reason]:
     """Every reason this treatment is not for this person (empty when it may be recommended), given the reasons of
-    its situation (see situational())."""
+    its stage set (see situational())."""
     say = ready.say
-    out = p.rules.excluded_by(factors)
+    out = p.rules.excluded_by(factors, say)
     out += situational
-    if tri.holds and p.category in tri.holds:
-        out.append(say.reason("red-flag-holds", Msg.ASSESSMENT_FIRST, tri.holds[p.category]))
+    if p.invasiveness in tri.holds:
+        out.append(say.reason("red-flag-holds", Msg.ASSESSMENT_FIRST, tri.holds[p.invasiveness]))
+    if not tri.screened and p.invasiveness in SCREENING_HOLDS:
+        out.append(say.reason("screening-hold", Msg.SCREENING_FIRST, ("red_flags_screened",)))
     if report.avoid:
         avoided = tuple(pref for pref in p.treatment.avoid_if if pref in report.avoid)
         if avoided:
@@ -111,4 +113,47 @@ def exclusions(
         out.append(say.reason("prior-tries", Msg.TRIED_WORSE, TRIED))
     if Outcome.SIDE_EFFECTS in outcomes:
         out.append(say.reason("prior-tries", Msg.TRIED_SIDE_EFFECTS, TRIED))
+    for cls, member in class_reactions(p, tries):
+        if cls.reaction is RuleLevel.EXCLUDE:
+            text = cls.reaction_reason.get_text(say.lang)
+            out.append(Reason("drug-classes", Msg.CLASS_REACTION.value, text, ("tried", member)))
     return out
+
+
+def class_reactions(p: TreatmentPlan, tries: Tries) -> list[tuple[DrugClass, str]]:
+    """(class, member) for each other member of this plan's drug classes that went badly for the person."""
+    return [
+        (cls, member)
+        for cls in p.classes
+        for member in cls.members
+        if member != p.treatment.id and not BAD_REACTIONS.isdisjoint(tries.get(member, ()))
+    ]
+
+
+def class_cautions(p: TreatmentPlan, tries: Tries, lang: str) -> tuple[Caution, ...]:
+    """The cautions a bad reaction to another member of a caution-level class adds."""
+    classes = {cls.id: cls for cls, _ in class_reactions(p, tries) if cls.reaction is not RuleLevel.EXCLUDE}
+    return tuple(Caution("tried", cls.reaction, cls.reaction_reason.get_text(lang)) for cls in classes.values())
+
+
+def criteria_met(p: TreatmentPlan, report: Report, tries: Tries, ready: Prepared) -> bool:
+    """A specialist option's own criteria; an unanswered question never meets one."""
+    c = p.criteria
+    if c is None or c.never:
+        return False
+    if c.min_pain is not None and (report.pain_severity is None or report.pain_severity < c.min_pain):
+        return False
+    if c.min_days is not None and least_days(report) < c.min_days:
+        return False
+    return not c.failed_care or failed_care(report, ready)
+
+
+def failed_care(report: Report, ready: Prepared) -> bool:
+    """Another, non-specialist option tried without help: no change after a fair trial, or worse."""
+    for t in report.tried:
+        plan = next((p for p in ready.treatments if p.treatment.id == t.treatment_id), None)
+        if plan is None or plan.criteria is not None:
+            continue
+        if t.outcome is Outcome.WORSE or (t.outcome is Outcome.NO_CHANGE and (t.weeks or 0) >= ADEQUATE_TRIAL_WEEKS):
+            return True
+    return False

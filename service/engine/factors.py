@@ -1,27 +1,47 @@
-"""Turn a report into the set of knowledge-base factors it activates, and check its ids against the vocabulary."""
+"""A report -> the knowledge-base factors it reports, and those an unanswered question cannot rule out."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from service.engine.models import CannabisStatus, Factor, FactorKind, KnowledgeBase, Report, Stage
 
-# Pregnancy weeks assumed when a person says they are pregnant but not how far along: the safer reading,
-# because several exclusions (NSAIDs) start at 20 and 30 weeks.
-ASSUMED_PREGNANCY_WEEKS = 42
+# Which question reports each kind of factor: an unanswered question leaves every factor of its kinds possible.
+QUESTION_OF = {
+    FactorKind.AGE_BAND: "age",
+    FactorKind.PREGNANCY: "pregnant",
+    FactorKind.BREASTFEEDING: "breastfeeding",
+    FactorKind.CONDITION: "conditions",
+    FactorKind.MEDICATION: "medications",
+}
+WEEKS = "pregnancy_weeks"
+STAGES = tuple(Stage)
+
+
+@dataclass(frozen=True)
+class Factors:
+    """What the report says (factor id -> the field it came from) and what it leaves open (-> the unanswered field)."""
+
+    known: dict[str, str]
+    possible: dict[str, str]
+    unanswered: tuple[str, ...]  # request fields read the safer way, in request order
+
+    def active(self) -> dict[str, str]:
+        """Every factor a rule must consider: reported or not ruled out."""
+        return self.known | self.possible if self.possible else self.known
 
 
 def check_report(report: Report, kb: KnowledgeBase) -> list[tuple[str, str]]:
     """Problems with the report's ids and combinations, as (field path, message) pairs."""
     problems: list[tuple[str, str]] = []
-    kinds = {
-        "conditions": FactorKind.CONDITION,
-        "medications": FactorKind.MEDICATION,
-        "avoid": FactorKind.PREFERENCE,
-    }
+    kinds = {"conditions": FactorKind.CONDITION, "medications": FactorKind.MEDICATION, "avoid": FactorKind.PREFERENCE}
     for name, kind in kinds.items():
-        for i, fid in enumerate(getattr(report, name)):
+        for i, fid in enumerate(getattr(report, name) or ()):
             factor = kb.index["factors"].get(fid)
             if not isinstance(factor, Factor) or factor.kind is not kind:
                 problems.append((f"{name}.{i}", f"Unknown {kind.value} id {fid!r}; see GET /v1/factors."))
+            elif not _plausible(factor, report.age):
+                problems += _impossible(f"{name}.{i}", factor, report.age)
     for i, flag in enumerate(report.red_flags):
         if flag not in kb.index["red_flags"]:
             problems.append((f"red_flags.{i}", f"Unknown red flag id {flag!r}; see GET /v1/red-flags."))
@@ -30,28 +50,91 @@ def check_report(report: Report, kb: KnowledgeBase) -> list[tuple[str, str]]:
             problems.append(
                 (f"tried.{i}.treatment_id", f"Unknown treatment id {tried.treatment_id!r}; see GET /v1/treatments.")
             )
+        days = report.symptom_duration_days
+        if tried.weeks is not None and days is not None and trial_days(tried.weeks) > days:
+            problems += [
+                (f"tried.{i}.weeks", f"A {tried.weeks}-week trial cannot fit in {days} days of symptoms."),
+                ("symptom_duration_days", f"Shorter than the {tried.weeks}-week trial in tried.{i}; check both."),
+            ]
     if report.pregnancy_weeks is not None and not report.pregnant:
         problems.append(("pregnancy_weeks", "Only allowed together with pregnant=true."))
+    for field in ("pregnant", "breastfeeding"):
+        if getattr(report, field):
+            factor = kb.index["factors"][field]
+            if not _plausible(factor, report.age):
+                problems += _impossible(field, factor, report.age)
+    days = report.symptom_duration_days
+    if report.age is not None and days is not None and days > (report.age + 1) * 366:
+        problems += [
+            ("symptom_duration_days", f"Longer than a person aged {report.age} has lived; check age too."),
+            ("age", "Younger than the reported symptom_duration_days; check both."),
+        ]
     return problems
 
 
-def derive_factors(report: Report, kb: KnowledgeBase) -> dict[str, str]:
-    """Active factor id -> the report field it came from."""
-    active: dict[str, str] = {fid: "conditions" for fid in report.conditions}
-    active.update({fid: "medications" for fid in report.medications})
-    weeks = report.pregnancy_weeks if report.pregnancy_weeks is not None else ASSUMED_PREGNANCY_WEEKS
+def _plausible(factor: Factor, age: int | None) -> bool:
+    low, high = factor.plausible_min_age, factor.plausible_max_age
+    return age is None or ((low is None or age >= low) and (high is None or age <= high))
+
+
+def _impossible(field: str, factor: Factor, age: int | None) -> list[tuple[str, str]]:
+    span = f"{factor.plausible_min_age} to {factor.plausible_max_age}"
+    return [
+        (field, f"'{factor.label.get_text()}' is not possible at age {age} (accepted from {span}); check age too."),
+        ("age", f"Age {age} does not fit {field}; check both."),
+    ]
+
+
+def derive_factors(report: Report, kb: KnowledgeBase) -> Factors:
+    """The factors a report reports, and those its unanswered questions leave possible."""
     kinds = _by_kind(kb)
-    if report.pregnant:
+    known: dict[str, str] = dict.fromkeys(report.conditions or (), "conditions")
+    known.update(dict.fromkeys(report.medications or (), "medications"))
+    possible: dict[str, str] = {}
+    unanswered: list[str] = []
+
+    def unknown(kind: FactorKind, field: str, only_plausible: bool = False) -> None:
+        candidates = [f for f in kinds[kind] if not only_plausible or _plausible(f, report.age)]
+        possible.update(dict.fromkeys((f.id for f in candidates), field))
+        unanswered.append(field)
+
+    if report.age is None:
+        unknown(FactorKind.AGE_BAND, "age")
+    else:
+        known.update({f.id: "age" for f in kinds[FactorKind.AGE_BAND] if _in_band(report.age, f)})
+    if report.pregnant is None:
+        if any(_plausible(f, report.age) for f in kinds[FactorKind.PREGNANCY]):
+            unknown(FactorKind.PREGNANCY, "pregnant", only_plausible=True)
+    elif report.pregnant:
         for f in kinds[FactorKind.PREGNANCY]:
-            if weeks >= (f.min_weeks or 0):
-                active[f.id] = "pregnancy_weeks" if report.pregnancy_weeks is not None else "pregnant"
-    if report.breastfeeding:
-        active.update({f.id: "breastfeeding" for f in kinds[FactorKind.BREASTFEEDING]})
-    if report.age is not None:
-        active.update({f.id: "age" for f in kinds[FactorKind.AGE_BAND] if _in_band(report.age, f)})
+            if report.pregnancy_weeks is None and f.min_weeks:
+                possible[f.id] = WEEKS  # weeks not given: every later stage is possible
+            elif (f.min_weeks or 0) <= (report.pregnancy_weeks or 0):
+                known[f.id] = WEEKS if report.pregnancy_weeks is not None else "pregnant"
+        if report.pregnancy_weeks is None:
+            unanswered.append(WEEKS)
+    if report.breastfeeding is None:
+        if any(_plausible(f, report.age) for f in kinds[FactorKind.BREASTFEEDING]):
+            unknown(FactorKind.BREASTFEEDING, "breastfeeding", only_plausible=True)
+    elif report.breastfeeding:
+        known.update(dict.fromkeys((f.id for f in kinds[FactorKind.BREASTFEEDING]), "breastfeeding"))
+    for field, kind in (("conditions", FactorKind.CONDITION), ("medications", FactorKind.MEDICATION)):
+        if getattr(report, field) is None:
+            unknown(kind, field)
     law = cannabis_status(report.jurisdiction, kb)
-    active.update({f.id: "jurisdiction" for f in kinds[FactorKind.CANNABIS_LAW] if f.cannabis is law})
-    return dict(sorted(active.items()))
+    known.update({f.id: "jurisdiction" for f in kinds[FactorKind.CANNABIS_LAW] if f.cannabis is law})
+    if report.symptom_duration_days is None:
+        unanswered.append("symptom_duration_days")
+    if report.pain_severity is None:
+        unanswered.append("pain_severity")
+    if not report.red_flags_screened:
+        unanswered.append("red_flags_screened")
+    for fid in known:
+        possible.pop(fid, None)
+    order = {name: i for i, name in enumerate(Report.__dataclass_fields__)}
+    return Factors(
+        dict(sorted(known.items())), dict(sorted(possible.items())), tuple(sorted(unanswered, key=order.__getitem__))
+    )
 
 
 _KINDS: dict[int, tuple[KnowledgeBase, dict[FactorKind, tuple[Factor, ...]]]] = {}
@@ -87,3 +170,24 @@ def stage_of(days: int | None, kb: KnowledgeBase) -> Stage | None:
         if days >= band.min_days and (band.max_days is None or days <= band.max_days):
             return band.stage
     return None
+
+
+def trial_days(weeks: int) -> int:
+    """The fewest days of symptoms a trial of `weeks` weeks fits in (a week's rounding allowed)."""
+    return max(0, weeks * 7 - 6)
+
+
+def least_days(report: Report) -> int:
+    """Days of symptoms known for sure: as reported, or at least what the longest trial took."""
+    if report.symptom_duration_days is not None:
+        return report.symptom_duration_days
+    return max((trial_days(t.weeks) for t in report.tried if t.weeks), default=0)
+
+
+def possible_stages(report: Report, kb: KnowledgeBase) -> tuple[Stage, ...]:
+    """The stages the symptoms may be in: the reported one, else every stage from the longest trial on."""
+    stage = stage_of(report.symptom_duration_days, kb)
+    if stage is not None:
+        return (stage,)
+    first = stage_of(least_days(report), kb) or Stage.ACUTE
+    return STAGES[STAGES.index(first) :]

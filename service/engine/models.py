@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from service.engine.hazards import Hazard, RiskMatrix
+
 DEFAULT_LANGUAGE = "en"
+# The engine's rule ids, as every answer's trace names them (the hazard log cites them as controls).
+RULES = (
+    "derive-factors", "stage", "red-flags", "implied-red-flags", "red-flag-combinations", "medicine-combinations",
+    "age-scope", "persistent-symptoms", "severe-acute-pain", "screening", "emergency-short-circuit", "urgent-hold",
+    "contraindications", "evidence", "stage-fit", "specialist-gate", "red-flag-holds", "screening-hold",
+    "preferences", "prior-tries", "drug-classes", "rank", "tips", "disclaimers",
+)  # fmt: skip
 
 
 class Category(enum.Enum):
@@ -71,11 +80,12 @@ class RuleLevel(enum.Enum):
 
 
 class Urgency(enum.Enum):
-    """Triage levels, ordered from most to least urgent."""
+    """Triage levels, ordered from most to least urgent; each level's time frame is in triage.yaml."""
 
-    EMERGENCY = "emergency"
-    URGENT = "urgent"
-    CONSULT = "consult"
+    EMERGENCY = "emergency"  # now
+    URGENT = "urgent"  # today
+    SOON = "soon"  # within 1 to 3 days
+    CONSULT = "consult"  # within 2 weeks
     SELF_CARE = "self_care"
 
 
@@ -117,6 +127,7 @@ class DisclaimerTrigger(enum.Enum):
     UNDER_16 = "under_16"
     CANNABIS_LAW = "cannabis_law"
     CLINICIAN_OPTIONS = "clinician_options"
+    UNANSWERED = "unanswered"
 
 
 class Msg(enum.Enum):
@@ -148,6 +159,19 @@ class Msg(enum.Enum):
     TRIED_NO_CHANGE = "tried_no_change"
     CLINICIAN_DECISION = "clinician_decision"
     SPECIALIST_OPTION = "specialist_option"
+    NOT_RULED_OUT = "not_ruled_out"
+    SCREENING_FIRST = "screening_first"
+    CLASS_REACTION = "class_reaction"
+    ALREADY_TAKING = "already_taking"
+    MEDICINE_COMBINATION = "medicine_combination"
+    UNANSWERED_AGE = "unanswered_age"
+    UNANSWERED_DURATION = "unanswered_duration"
+    UNANSWERED_PAIN = "unanswered_pain"
+    UNANSWERED_PREGNANT = "unanswered_pregnant"
+    UNANSWERED_WEEKS = "unanswered_weeks"
+    UNANSWERED_BREASTFEEDING = "unanswered_breastfeeding"
+    UNANSWERED_CONDITIONS = "unanswered_conditions"
+    UNANSWERED_MEDICATIONS = "unanswered_medications"
 
 
 class Outcome(enum.Enum):
@@ -200,16 +224,30 @@ class Evidence:
     scope: Scope
     summary: Text
     source_grades: tuple[SourceGrade, ...]
+    stance: Text | None = None  # what an exclusion on this evidence says, where the generic wording would mislead
 
 
 @dataclass(frozen=True)
 class FactorRule:
-    """A contraindication or caution: when `factor` is present, apply `level`."""
+    """A contraindication or caution: when `factor` is present (or cannot be ruled out), apply `level`."""
 
     factor: str
     level: RuleLevel
     reason: Text
     sources: tuple[str, ...]
+    code: Msg = Msg.CONTRAINDICATED  # the reason code an exclusion carries (under_16, already_taking for group rules)
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """When a specialist option comes into view; every stated criterion must be met (unknown never meets one)."""
+
+    text: Text  # person-facing: when a specialist considers it
+    sources: tuple[str, ...]
+    min_pain: int | None = None
+    min_days: int | None = None
+    failed_care: bool = False  # another option tried without help (no change for 6+ weeks, or worse)
+    never: bool = False
 
 
 @dataclass(frozen=True)
@@ -252,6 +290,7 @@ class Treatment:
     next_review_due: date
     exercises: tuple[Exercise, ...] = ()
     drugs: tuple[Drug, ...] = ()
+    criteria: Criteria | None = None  # specialist options (injection, surgery) only
 
     @property
     def requires_clinician(self) -> bool:
@@ -270,6 +309,8 @@ class Tip:
     last_reviewed: date
     next_review_due: date
     from_article: bool = False
+    supports: tuple[str, ...] = ()  # treatment ids the tip advises doing: dropped when the answer excludes one
+    safety_net: bool = False  # what to watch for while waiting: given even when every option is on hold (urgent)
 
 
 @dataclass(frozen=True)
@@ -280,7 +321,7 @@ class RedFlag:
     urgency: Urgency
     sources: tuple[str, ...]
     escalates_with: tuple[str, ...] = ()
-    holds: tuple[Category, ...] = ()  # categories held back until a clinician has assessed this sign
+    holds: tuple[Invasiveness, ...] = ()  # kinds of option held back until a clinician has assessed this sign
 
 
 @dataclass(frozen=True)
@@ -295,6 +336,8 @@ class Factor:
     cannabis: CannabisStatus | None = None
     implies_red_flag: str | None = None
     sources: tuple[str, ...] = ()
+    plausible_min_age: int | None = None  # reporting it at a younger or older age is refused as impossible
+    plausible_max_age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -377,7 +420,58 @@ class EvidenceScale:
 @dataclass(frozen=True)
 class TriageAction:
     level: Urgency
+    time_frame: Text  # how soon, as red-flag meanings of this level must say it
     action: Text
+
+
+@dataclass(frozen=True)
+class DrugClass:
+    """Medicines that share effects: a bad reaction to one member, or already taking one, concerns the others."""
+
+    id: str
+    label: Text
+    members: tuple[str, ...]  # treatment ids
+    reaction: RuleLevel  # what a worse or side-effects answer for one member does to the other members
+    reaction_reason: Text
+    sources: tuple[str, ...]
+    taking: str | None = None  # the medication factor of someone already taking one
+    taking_level: RuleLevel | None = None
+    taking_reason: Text | None = None
+
+
+@dataclass(frozen=True)
+class GroupRule:
+    """A factor rule for every treatment of the listed invasiveness tiers (added to each one's rules at load)."""
+
+    id: str
+    factor: str
+    level: RuleLevel
+    invasiveness: tuple[Invasiveness, ...]
+    reason: Text
+    sources: tuple[str, ...]
+    code: Msg = Msg.CONTRAINDICATED
+
+
+@dataclass(frozen=True)
+class Combination:
+    """Things a person already takes or has that are dangerous together: raise the level, say what to do."""
+
+    id: str
+    urgency: Urgency
+    reason: Text
+    next_step: Text
+    sources: tuple[str, ...]
+    all_of: tuple[str, ...] = ()  # factor ids (medicines, conditions, pregnancy) that must all be present
+    any_of: tuple[str, ...] = ()  # ... and at least `at_least` of these
+    at_least: int = 0
+
+    def parts(self, present: Iterable[str]) -> tuple[str, ...] | None:
+        """The factors that make it apply (all of all_of, the present ones of any_of), or None when it does not."""
+        found = set(present)
+        some = tuple(f for f in self.any_of if f in found)
+        if all(f in found for f in self.all_of) and len(some) >= self.at_least:
+            return (*self.all_of, *some)
+        return None
 
 
 @dataclass(frozen=True)
@@ -413,6 +507,11 @@ class KnowledgeBase:
     triage_actions: tuple[TriageAction, ...]
     questions: tuple[Question, ...]
     messages: tuple[Message, ...]
+    drug_classes: tuple[DrugClass, ...] = ()
+    group_rules: tuple[GroupRule, ...] = ()
+    combinations: tuple[Combination, ...] = ()
+    hazards: tuple[Hazard, ...] = ()
+    risk_matrix: RiskMatrix | None = None
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
     index: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
 
@@ -428,18 +527,18 @@ class Tried:
 
 @dataclass(frozen=True)
 class Report:
-    """What a person reports; every field is optional and the answer stays safe when little is known."""
+    """What a person reports. None is "not answered" (never "no"): the engine takes the safer reading of it."""
 
     age: int | None = None
     symptom_duration_days: int | None = None
     pain_severity: int | None = None
     red_flags: tuple[str, ...] = ()
     red_flags_screened: bool = False
-    pregnant: bool = False
+    pregnant: bool | None = None
     pregnancy_weeks: int | None = None
-    breastfeeding: bool = False
-    conditions: tuple[str, ...] = ()
-    medications: tuple[str, ...] = ()
+    breastfeeding: bool | None = None
+    conditions: tuple[str, ...] | None = None
+    medications: tuple[str, ...] | None = None
     tried: tuple[Tried, ...] = ()
     avoid: tuple[str, ...] = ()
     jurisdiction: str | None = None

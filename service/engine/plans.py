@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from service.engine.factors import Factors
 from service.engine.models import (
     Category,
     Certainty,
+    Criteria,
     Direction,
+    DrugClass,
     FactorRule,
     Invasiveness,
     Msg,
@@ -25,6 +30,7 @@ STAGE_FIELDS = ("symptom_duration_days",)
 GATE_FIELDS = ("symptom_duration_days", "tried", "pain_severity")
 STAGES = tuple(Stage)
 STAGE_INDEX = {stage: i for i, stage in enumerate(STAGES)}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class Rules:
         excl = RuleLevel.EXCLUDE
         return cls(
             tuple(
-                (r.factor, Reason("contraindications", Msg.CONTRAINDICATED.value, r.reason.get_text(lang), (r.factor,)))
+                (r.factor, Reason("contraindications", r.code.value, r.reason.get_text(lang), (r.factor,)))
                 for r in rules
                 if r.level is excl
             ),
@@ -50,11 +56,26 @@ class Rules:
             frozenset(r.factor for r in rules),
         )
 
-    def excluded_by(self, factors: dict[str, str]) -> list[Reason]:
-        return [reason for factor, reason in self.excludes if factor in factors]
+    def touched_by(self, factors: Factors) -> bool:
+        return not (self.reads.isdisjoint(factors.known) and self.reads.isdisjoint(factors.possible))
 
-    def cautions(self, factors: dict[str, str]) -> tuple[Caution, ...]:
-        return tuple(caution for factor, caution in self.notes if factor in factors)
+    def excluded_by(self, factors: Factors, say: Say) -> list[Reason]:
+        """A reported factor's exclusions as they are; a possible one's say which question left it open."""
+        return _applying(self.excludes, factors, say.unknown)
+
+    def cautions(self, factors: Factors, say: Say) -> tuple[Caution, ...]:
+        return tuple(_applying(self.notes, factors, say.unknown_caution))
+
+
+def _applying(entries: tuple[tuple[str, T], ...], factors: Factors, unknown: Callable[[T, str], T]) -> list[T]:
+    """The entries whose factor is reported, and those whose factor is possible, as `unknown` words them."""
+    out = []
+    for factor, item in entries:
+        if factor in factors.known:
+            out.append(item)
+        elif factor in factors.possible:
+            out.append(unknown(item, factors.possible[factor]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -63,9 +84,11 @@ class TreatmentPlan:
     rules: Rules
     evidence_reason: Reason | None  # graded against, or no recommendation on very low certainty
     fits: tuple[bool, ...]  # by STAGE_INDEX
-    specialist: bool
-    injection: bool
+    criteria: Criteria | None  # a specialist option's own criteria
+    gate_reason: Reason | None  # why a specialist option is not in view when its criteria are not met
     category: Category
+    invasiveness: Invasiveness
+    classes: tuple[DrugClass, ...]  # the drug classes it belongs to
     supported: bool  # for/conditional at better than very low certainty
     order: tuple[object, ...]  # rank key after prior tries: weak last, least invasive, direction, certainty, id
     listed_because: tuple[tuple[Reason, ...], ...]  # the reasons a recommendation always carries, by STAGE_INDEX
@@ -77,15 +100,18 @@ class TipPlan:
     tip: Tip
     rules: Rules
     stages: frozenset[Stage]
+    supports: frozenset[str]
     plain: TipAdvice  # the advice when none of its rules' factors is active
 
 
-def treatment_plan(t: Treatment, say: Say) -> TreatmentPlan:
+def treatment_plan(t: Treatment, say: Say, classes: tuple[DrugClass, ...]) -> TreatmentPlan:
     ev = t.evidence
     supported = ev.direction in SUPPORTED and ev.certainty is not Certainty.VERY_LOW
     evidence_reason = None
     if ev.direction is Direction.AGAINST:
         evidence_reason = say.reason("evidence", Msg.EVIDENCE_AGAINST)
+        if ev.stance is not None:
+            evidence_reason = Reason("evidence", Msg.EVIDENCE_AGAINST.value, ev.stance.get_text(say.lang))
     elif ev.direction is Direction.NO_RECOMMENDATION and ev.certainty is Certainty.VERY_LOW:
         evidence_reason = say.reason("evidence", Msg.INSUFFICIENT_EVIDENCE)
     specialist = t.invasiveness in SPECIALIST
@@ -108,12 +134,17 @@ def treatment_plan(t: Treatment, say: Say) -> TreatmentPlan:
         t.id,
     )
     clinician = (say.reason("clinician", Msg.CLINICIAN_DECISION),) if t.requires_clinician else ()
+    gate = None
+    if t.criteria is not None:
+        gate = Reason(
+            "specialist-gate", Msg.NEEDS_ASSESSMENT_FIRST.value, t.criteria.text.get_text(say.lang), GATE_FIELDS
+        )
     return TreatmentPlan(
-        t, Rules.of(t.rules, say.lang), evidence_reason, tuple(stage in t.stages for stage in STAGES), specialist,
-        t.category is Category.INJECTION, t.category, supported, order, tuple(listed_because),
-        tuple(because + clinician for because in listed_because),
+        t, Rules.of(t.rules, say.lang), evidence_reason, tuple(stage in t.stages for stage in STAGES), t.criteria,
+        gate, t.category, t.invasiveness, tuple(c for c in classes if t.id in c.members), supported, order,
+        tuple(listed_because), tuple(because + clinician for because in listed_because),
     )  # fmt: skip
 
 
 def tip_plan(tip: Tip, lang: str) -> TipPlan:
-    return TipPlan(tip, Rules.of(tip.rules, lang), frozenset(tip.stages), TipAdvice(tip, ()))
+    return TipPlan(tip, Rules.of(tip.rules, lang), frozenset(tip.stages), frozenset(tip.supports), TipAdvice(tip, ()))

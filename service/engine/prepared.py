@@ -6,21 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from service.engine.models import FactorKind, KnowledgeBase, Msg, Urgency
-from service.engine.plans import (
-    GATE_FIELDS,
-    STAGE_FIELDS,
-    STAGES,
-    TipPlan,
-    TreatmentPlan,
-    tip_plan,
-    treatment_plan,
-)
+from service.engine.models import FactorKind, KnowledgeBase, Msg, Stage, Urgency
+from service.engine.plans import STAGE_FIELDS, STAGES, TipPlan, TreatmentPlan, tip_plan, treatment_plan
 from service.engine.results import Reason
 from service.engine.say import Say
 
 if TYPE_CHECKING:
-    from service.engine.exclude import Situation, Split
+    from service.engine.exclude import Split
 
 PlanIndex = dict[object, tuple[int, ...]]  # key -> indexes of the plans it concerns
 
@@ -29,60 +21,75 @@ PlanIndex = dict[object, tuple[int, ...]]  # key -> indexes of the plans it conc
 class Prepared:
     say: Say
     treatments: tuple[TreatmentPlan, ...]
+    tips: tuple[TipPlan, ...]
     not_for_stage: Reason
-    needs_assessment: Reason
-    under_16: Reason
-    tips_by_stage: tuple[tuple[TipPlan, ...], ...]  # by STAGE_INDEX
     actions: dict[Urgency, str]  # what to do, by triage level
     cannabis_laws: frozenset[str]  # ids of the cannabis_law factors
-    # Which plans a report's factors, held categories, avoided preferences and tried ids can exclude: every other
-    # plan's exclusion depends only on the situation, so it is worked out once per situation into `baselines`.
+    # Which plans a report's factors, held kinds, avoided preferences and tried ids can exclude: every other
+    # plan's exclusion depends only on the possible stages, so it is worked out once per stage set (`baselines`).
     by_factor: PlanIndex
-    by_category: PlanIndex
+    by_invasiveness: PlanIndex
     by_preference: PlanIndex
-    by_id: PlanIndex
-    baselines: dict[Situation, Split] = field(default_factory=dict, compare=False, repr=False)
+    by_tried: PlanIndex  # a tried id -> the plan itself and the other members of its drug classes
+    specialist: tuple[TreatmentPlan, ...]  # plans with criteria of their own, read from every report
+    combination_factors: frozenset[str]  # every factor a medicine combination names
+    # the shared split by situation: (possible stages, the specialist options whose own criteria are met)
+    baselines: dict[tuple[tuple[Stage, ...], frozenset[str]], Split] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    tips_by_stages: dict[tuple[Stage, ...], tuple[TipPlan, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(cls, kb: KnowledgeBase, lang: str) -> Prepared:
         say = Say(kb, lang)
-        plans = tuple(treatment_plan(t, say) for t in kb.treatments)
-        tips = tuple(tip_plan(tip, lang) for tip in kb.tips)
+        plans = tuple(treatment_plan(t, say, kb.drug_classes) for t in kb.treatments)
+        by_tried = [(p.treatment.id, i) for i, p in enumerate(plans)]
+        by_tried += [(m, i) for i, p in enumerate(plans) for c in p.classes for m in c.members if m != p.treatment.id]
         return cls(
             say,
             plans,
+            tuple(tip_plan(tip, lang) for tip in kb.tips),
             say.reason("stage-fit", Msg.NOT_FOR_STAGE, STAGE_FIELDS),
-            say.reason("specialist-gate", Msg.NEEDS_ASSESSMENT_FIRST, GATE_FIELDS),
-            say.reason("specialist-gate", Msg.UNDER_16, ("age",)),
-            tuple(tuple(plan for plan in tips if stage in plan.stages) for stage in STAGES),
             {a.level: a.action.get_text(lang) for a in reversed(kb.triage_actions)},  # so the first one per level wins
             frozenset(f.id for f in kb.factors if f.kind is FactorKind.CANNABIS_LAW),
             _index((factor, i) for i, p in enumerate(plans) for factor, _ in p.rules.excludes),
-            _index((p.category, i) for i, p in enumerate(plans)),
+            _index((p.invasiveness, i) for i, p in enumerate(plans)),
             _index((pref, i) for i, p in enumerate(plans) for pref in p.treatment.avoid_if),
-            _index((p.treatment.id, i) for i, p in enumerate(plans)),
+            _index(by_tried),
+            tuple(p for p in plans if p.criteria is not None),
+            frozenset(f for c in kb.combinations for f in (*c.all_of, *c.any_of)),
         )
 
     def touched(
-        self, factors: Iterable[str], holds: Iterable[object], avoid: Iterable[str], tried: Iterable[str]
+        self, factors: Iterable[str], held: Iterable[object], avoid: Iterable[str], tried: Iterable[str]
     ) -> set[int]:
-        """Indexes of the plans whose exclusion may depend on more than the situation."""
+        """Indexes of the plans whose exclusion may depend on more than the possible stages."""
         out: set[int] = set()
         for keys, index in (
             (factors, self.by_factor),
-            (holds, self.by_category),
+            (held, self.by_invasiveness),
             (avoid, self.by_preference),
-            (tried, self.by_id),
+            (tried, self.by_tried),
         ):
             for key in keys:
                 out.update(index.get(key, ()))
         return out
 
+    def tips_for(self, stages: tuple[Stage, ...]) -> tuple[TipPlan, ...]:
+        """The tips that fit every possible stage."""
+        found = self.tips_by_stages.get(stages)
+        if found is None:
+            found = self.tips_by_stages[stages] = tuple(t for t in self.tips if t.stages.issuperset(stages))
+        return found
+
 
 def _index(pairs: Iterable[tuple[object, int]]) -> PlanIndex:
     out: PlanIndex = {}
     for key, i in pairs:
-        out[key] = (*out.get(key, ()), i)
+        if i not in out.get(key, ()):
+            out[key] = (*out.get(key, ()), i)
     return out
 
 
@@ -95,3 +102,6 @@ def prepared(kb: KnowledgeBase, lang: str) -> Prepared:
     if entry is None or entry[0] is not kb:
         entry = _CACHE[id(kb), lang] = (kb, Prepared.build(kb, lang))
     return entry[1]
+
+
+__all__ = ["STAGES", "Prepared", "prepared"]

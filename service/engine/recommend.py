@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from service.engine.assess import assess
-from service.engine.factors import derive_factors, stage_of
-from service.engine.models import (
-    DEFAULT_LANGUAGE,
-    DisclaimerTrigger,
-    KnowledgeBase,
-    Msg,
-    Report,
-    Stage,
-    Urgency,
-)
-from service.engine.plans import SPECIALIST, STAGE_INDEX
+from service.engine.factors import Factors, derive_factors, possible_stages
+from service.engine.models import DEFAULT_LANGUAGE, DisclaimerTrigger, KnowledgeBase, Msg, Report, Stage, Urgency
+from service.engine.plans import SPECIALIST
 from service.engine.prepared import Prepared, prepared
 from service.engine.results import Excluded, Recommended, Result, TipAdvice, Trace, Triage
-from service.engine.triage import GUIDELINE_MIN_AGE, triage
-
-ASSUMED_STAGE = Stage.ACUTE  # unknown duration: start where guidelines start, with self-care
+from service.engine.triage import UNDER_16, triage
 
 
 def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> Result:
@@ -26,13 +16,15 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
     ready, trace = prepared(kb, lang), Trace()
     say = ready.say
     factors = derive_factors(report, kb)
-    trace.add("derive-factors", {"reported": _reported(report)}, f"active factors: {', '.join(factors) or 'none'}")
-    days, source = _duration(report)
-    stage = stage_of(days, kb)
-    decided = f"stage {(stage or ASSUMED_STAGE).value}" + ("" if stage else " (assumed)") + source
+    trace.add(
+        "derive-factors",
+        {"reported": _reported(report), "not answered": factors.unanswered},
+        f"reported: {', '.join(factors.known) or 'none'}; not ruled out: {', '.join(factors.possible) or 'none'}",
+    )
+    stages = possible_stages(report, kb)
+    decided = "stage " + " or ".join(s.value for s in stages)
     trace.add("stage", {"symptom_duration_days": report.symptom_duration_days, "tried": _weeks(report)}, decided)
-    tri = triage(report, factors, stage, kb, say, trace)
-    effective = stage or ASSUMED_STAGE
+    tri = triage(report, factors, stages, kb, ready, trace)
 
     recommendations: tuple[Recommended, ...] = ()
     excluded: tuple[Excluded, ...] = ()
@@ -42,17 +34,20 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
     elif tri.level is Urgency.URGENT:
         hold = say.reason("urgent-hold", Msg.URGENT_ASSESSMENT_FIRST, tuple(sorted(tri.flags)))
         excluded = tuple(Excluded(t, (hold,)) for t in kb.treatments)
+        tips = tuple(p.plain for p in ready.tips if p.tip.safety_net)
         trace.add("urgent-hold", {"level": tri.level.value}, "all treatments held until same-day assessment")
     else:
-        recommendations, excluded = assess(report, factors, effective, tri, ready, trace)
-        tips = _tips(ready, factors, effective)
+        recommendations, excluded = assess(report, factors, stages, tri, ready, trace)
+        tips = _tips(ready, factors, stages, frozenset(e.treatment.id for e in excluded))
         trace.add(
             "tips",
-            {"stage": effective.value, "factors": tuple(factors)},
+            {"stages": tuple(s.value for s in stages), "factors": tuple(factors.active())},
             "tips: " + (", ".join(a.tip.id for a in tips) or "none"),
         )
 
     action = ready.actions[tri.level]
+    if not report.red_flags_screened and tri.level is not Urgency.EMERGENCY:
+        action = f"{say(Msg.NOT_SCREENED)} {action}"  # the screening comes first
     triggers = _triggers(report, tri.level, recommendations, excluded, factors, ready)
     disclaimers = tuple(d for d in kb.disclaimers if d.trigger in triggers)
     trace.add(
@@ -62,8 +57,8 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
     )
     return Result(
         triage=Triage(tri.level, tri.reasons, action),
-        stage=effective,
-        stage_assumed=report.symptom_duration_days is None,
+        stage=stages[0],
+        stage_assumed=len(stages) > 1 or report.symptom_duration_days is None,
         red_flags_screened=report.red_flags_screened,
         recommendations=recommendations,
         excluded=excluded,
@@ -71,16 +66,22 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
         disclaimers=disclaimers,
         red_flag_checklist=() if report.red_flags_screened else kb.red_flags,
         trace=tuple(trace.steps),
+        unanswered=factors.unanswered,
     )
 
 
-def _tips(ready: Prepared, factors: dict[str, str], stage: Stage) -> tuple[TipAdvice, ...]:
+def _tips(
+    ready: Prepared, factors: Factors, stages: tuple[Stage, ...], excluded: frozenset[str]
+) -> tuple[TipAdvice, ...]:
+    """Tips that fit every possible stage, that no rule excludes, and that support nothing the answer excludes."""
     tips = []
-    for plan in ready.tips_by_stage[STAGE_INDEX[stage]]:
-        if plan.rules.reads.isdisjoint(factors):
+    for plan in ready.tips_for(stages):
+        if not plan.supports.isdisjoint(excluded):
+            continue
+        if not plan.rules.touched_by(factors):
             tips.append(plan.plain)
-        elif not plan.rules.excluded_by(factors):
-            tips.append(TipAdvice(plan.tip, plan.rules.cautions(factors)))
+        elif not plan.rules.excluded_by(factors, ready.say):
+            tips.append(TipAdvice(plan.tip, plan.rules.cautions(factors, ready.say)))
     return tuple(tips)
 
 
@@ -89,22 +90,22 @@ def _triggers(
     level: Urgency,
     recommendations: tuple[Recommended, ...],
     excluded: tuple[Excluded, ...],
-    factors: dict[str, str],
+    factors: Factors,
     ready: Prepared,
 ) -> tuple[DisclaimerTrigger, ...]:
+    active = factors.active()
     on = (
         (DisclaimerTrigger.ALWAYS, True),
         (DisclaimerTrigger.NOT_SCREENED, not report.red_flags_screened),
         (DisclaimerTrigger.EMERGENCY, level is Urgency.EMERGENCY),
-        (DisclaimerTrigger.PREGNANT, report.pregnant),
-        (DisclaimerTrigger.BREASTFEEDING, report.breastfeeding),
-        (DisclaimerTrigger.UNDER_16, report.age is not None and report.age < GUIDELINE_MIN_AGE),
+        (DisclaimerTrigger.PREGNANT, "pregnant" in active),
+        (DisclaimerTrigger.BREASTFEEDING, "breastfeeding" in active),
+        (DisclaimerTrigger.UNDER_16, UNDER_16 in active),
         (DisclaimerTrigger.CLINICIAN_OPTIONS, any(r.treatment.invasiveness in SPECIALIST for r in recommendations)),
-        (DisclaimerTrigger.CANNABIS_LAW, _cites_law(recommendations, excluded, factors, ready.cannabis_laws)),
+        (DisclaimerTrigger.CANNABIS_LAW, _cites_law(recommendations, excluded, active, ready.cannabis_laws)),
+        (DisclaimerTrigger.UNANSWERED, any(f != "red_flags_screened" for f in factors.unanswered)),
     )
-    return tuple(
-        trigger for trigger, active in on if active
-    )  # in a fixed order: the trace is the same in every process
+    return tuple(trigger for trigger, on_ in on if on_)  # in a fixed order: the trace is the same in every process
 
 
 def _cites_law(
@@ -122,14 +123,6 @@ def _cites_law(
         for reason in e.reasons
         if reason.rule == "contraindications"
     )
-
-
-def _duration(report: Report) -> tuple[int | None, str]:
-    """Days of symptoms: as reported, else at least as long as the longest trial of a treatment."""
-    if report.symptom_duration_days is not None:
-        return report.symptom_duration_days, ""
-    weeks = [t.weeks for t in report.tried if t.weeks]
-    return (max(weeks) * 7, " (at least the longest trial in tried)") if weeks else (None, "")
 
 
 def _weeks(report: Report) -> tuple[str, ...]:

@@ -73,6 +73,7 @@ class Result:
     disclaimers: tuple[Disclaimer, ...]
     red_flag_checklist: tuple[RedFlag, ...]
     trace: tuple[TraceStep, ...]
+    unanswered: tuple[str, ...] = ()  # request fields not answered, read the safer way
 
 
 @dataclass

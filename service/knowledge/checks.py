@@ -8,6 +8,7 @@ from typing import Any
 
 from service.engine import models as m
 from service.knowledge.errors import KnowledgeError
+from service.knowledge.safety_checks import check_safety_case
 
 RULE_KINDS = {
     m.FactorKind.CONDITION,
@@ -25,6 +26,9 @@ REQUIRED_BY_KIND = {
 }
 REQUEST_FIELDS = {f.name for f in dataclasses.fields(m.Report)}
 OPTION_LISTS = {"treatments", "red_flags"} | {f"factors:{k.value}" for k in m.FactorKind}
+RULE_CODES = {m.Msg.CONTRAINDICATED, m.Msg.UNDER_16, m.Msg.ALREADY_TAKING}
+COMBINABLE = RULE_KINDS - {m.FactorKind.CANNABIS_LAW}
+SPECIALIST = {m.Invasiveness.PROCEDURE, m.Invasiveness.SURGICAL}
 
 
 def check_references(kb: m.KnowledgeBase) -> None:
@@ -34,16 +38,24 @@ def check_references(kb: m.KnowledgeBase) -> None:
         _graded(kb, where, t)
         for i, pref in enumerate(t.avoid_if):
             _factor(kb, where, t.id, f"avoid_if[{i}]", pref, {m.FactorKind.PREFERENCE})
+        _criteria(kb, where, t)
     for tip in kb.tips:
         _graded(kb, "tips.yaml", tip)
+        for i, tid in enumerate(tip.supports):
+            if tid not in kb.index["treatments"]:
+                _fail("tips.yaml", tip.id, f"supports[{i}]", f"unknown treatment {tid!r}")
     for flag in kb.red_flags:
         _sources(kb, "red_flags.yaml", flag.id, "sources", flag.sources, required=True)
         for i, other in enumerate(flag.escalates_with):
             if other not in kb.index["red_flags"] or other == flag.id:
                 _fail("red_flags.yaml", flag.id, f"escalates_with[{i}]", f"unknown red flag {other!r}")
+        _time_frame(kb, flag)
     for factor in kb.factors:
         _factor_record(kb, factor)
+    _shared_rules(kb)
+    _combinations(kb)
     _complete(kb)
+    check_safety_case(kb)
     for q in kb.questions:
         if q.field not in REQUEST_FIELDS:
             _fail("questionnaire.yaml", q.id, "field", f"{q.field!r} is not a request field")
@@ -71,6 +83,8 @@ def _graded(kb: m.KnowledgeBase, where: str, item: Any) -> None:
         )
     for i, rule in enumerate(item.rules):
         _factor(kb, where, rid, f"rules[{i}].factor", rule.factor, RULE_KINDS)
+        if rule.code not in RULE_CODES:
+            _fail(where, rid, f"rules[{i}].code", f"must be one of {sorted(c.value for c in RULE_CODES)}")
         if not rule.sources:
             _fail(where, rid, f"rules[{i}].sources", "at least one source is required")
         for j, sid in enumerate(rule.sources):
@@ -101,6 +115,69 @@ def _factor(kb: m.KnowledgeBase, where: str, rid: str, field: str, fid: str, kin
         _fail(where, rid, field, f"factor {fid!r} is a {factor.kind.value}, not usable here")
 
 
+def _criteria(kb: m.KnowledgeBase, where: str, t: m.Treatment) -> None:
+    """Every specialist option (injection, surgery) states its own criteria; no other option has any."""
+    if (t.criteria is not None) != (t.invasiveness in SPECIALIST):
+        _fail(where, t.id, "criteria", "required exactly for procedure and surgical options")
+    if t.criteria is not None:
+        c = t.criteria
+        if not (c.never or c.min_pain is not None or c.min_days is not None or c.failed_care):
+            _fail(where, t.id, "criteria", "state at least one criterion (or never: true)")
+        for j, sid in enumerate(c.sources):
+            _cited(kb, where, t, f"criteria.sources[{j}]", sid)
+        if not c.sources:
+            _fail(where, t.id, "criteria.sources", "at least one source is required")
+
+
+def _time_frame(kb: m.KnowledgeBase, flag: m.RedFlag) -> None:
+    """A flag's meaning says how soon in its own level's words, and never in a less urgent level's words."""
+    frames = {a.level: a.time_frame.get_text(lang) for a in kb.triage_actions for lang in a.time_frame}
+    order = list(m.Urgency)
+    for lang in flag.meaning:
+        text = flag.meaning.get_text(lang).lower()
+        own = frames.get(flag.urgency, "").lower()
+        if own and own not in text:
+            _fail("red_flags.yaml", flag.id, "meaning", f"must say how soon as its level does: {own!r}")
+        for level, words in frames.items():
+            if order.index(level) > order.index(flag.urgency) and words.lower() in text:
+                _fail("red_flags.yaml", flag.id, "meaning", f"says {words!r}, less urgent than {flag.urgency.value}")
+
+
+def _shared_rules(kb: m.KnowledgeBase) -> None:
+    for g in kb.group_rules:
+        _factor(kb, "group_rules.yaml", g.id, "factor", g.factor, RULE_KINDS)
+        _sources(kb, "group_rules.yaml", g.id, "sources", g.sources, required=True)
+        if g.code not in RULE_CODES:
+            _fail("group_rules.yaml", g.id, "code", f"must be one of {sorted(c.value for c in RULE_CODES)}")
+    for c in kb.drug_classes:
+        for i, tid in enumerate(c.members):
+            if tid not in kb.index["treatments"]:
+                _fail("drug_classes.yaml", c.id, f"members[{i}]", f"unknown treatment {tid!r}")
+        _sources(kb, "drug_classes.yaml", c.id, "sources", c.sources, required=True)
+        taking = (c.taking, c.taking_level, c.taking_reason)
+        if any(x is None for x in taking) and any(x is not None for x in taking):
+            _fail("drug_classes.yaml", c.id, "taking", "taking, taking_level and taking_reason go together")
+        if c.taking is not None:
+            _factor(kb, "drug_classes.yaml", c.id, "taking", c.taking, {m.FactorKind.MEDICATION})
+
+
+def _combinations(kb: m.KnowledgeBase) -> None:
+    for c in kb.combinations:
+        if len(set(c.all_of)) + c.at_least < 2 or c.at_least > len(set(c.any_of)) or (c.any_of and not c.at_least):
+            _fail(
+                "medicine_combinations.yaml",
+                c.id,
+                "all_of",
+                "name at least two factors (all_of, or at_least of any_of)",
+            )
+        for field in ("all_of", "any_of"):
+            for i, fid in enumerate(getattr(c, field)):
+                _factor(kb, "medicine_combinations.yaml", c.id, f"{field}[{i}]", fid, COMBINABLE)
+        if c.urgency in (m.Urgency.EMERGENCY, m.Urgency.SELF_CARE):
+            _fail("medicine_combinations.yaml", c.id, "urgency", "soon, urgent or consult")
+        _sources(kb, "medicine_combinations.yaml", c.id, "sources", c.sources, required=True)
+
+
 def _factor_record(kb: m.KnowledgeBase, f: m.Factor) -> None:
     for attr in REQUIRED_BY_KIND.get(f.kind, ()):
         if getattr(f, attr) is None:
@@ -108,6 +185,9 @@ def _factor_record(kb: m.KnowledgeBase, f: m.Factor) -> None:
     if f.implies_red_flag is not None and f.implies_red_flag not in kb.index["red_flags"]:
         _fail("factors.yaml", f.id, "implies_red_flag", f"unknown red flag {f.implies_red_flag!r}")
     _sources(kb, "factors.yaml", f.id, "sources", f.sources, required=False)
+    low, high = f.plausible_min_age, f.plausible_max_age
+    if low is not None and high is not None and low > high:
+        _fail("factors.yaml", f.id, "plausible_max_age", "must not be below plausible_min_age")
 
 
 def _complete(kb: m.KnowledgeBase) -> None:

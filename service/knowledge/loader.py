@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from importlib import resources
@@ -12,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from service.engine import hazards as h
 from service.engine import models as m
 from service.knowledge.checks import check_references
 from service.knowledge.errors import KnowledgeError
@@ -30,10 +32,15 @@ LIST_FILES: dict[str, tuple[str, type]] = {
     "triage.yaml": ("triage_actions", m.TriageAction),
     "questionnaire.yaml": ("questions", m.Question),
     "messages.yaml": ("messages", m.Message),
+    "drug_classes.yaml": ("drug_classes", m.DrugClass),
+    "group_rules.yaml": ("group_rules", m.GroupRule),
+    "medicine_combinations.yaml": ("combinations", m.Combination),
+    "hazards.yaml": ("hazards", h.Hazard),
 }
 SINGLE_FILES: dict[str, tuple[str, type]] = {
     "condition.yaml": ("condition", m.Condition),
     "evidence_scale.yaml": ("evidence_scale", m.EvidenceScale),
+    "hazards.yaml": ("risk_matrix", h.RiskMatrix),
 }
 
 
@@ -46,6 +53,7 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
     """Read, validate and freeze the knowledge under `root`; raise KnowledgeError on the first defect."""
     base: Traversable = default_root() if root is None else Path(root)
     digest = hashlib.sha256()
+    read: dict[str, Any] = {}
     meta = _read(base, "meta.yaml", digest)
     version = meta.get("content_version") if isinstance(meta, dict) else None
     if not isinstance(version, str) or not SEMVER.match(version):
@@ -57,16 +65,17 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
 
     parts: dict[str, Any] = {}
     for name, (key, cls) in LIST_FILES.items():
-        parts[key] = _records(name, _read(base, name, digest), key, cls, langs)
+        parts[key] = _records(name, _read_once(base, name, digest, read), key, cls, langs)
     for name, (key, cls) in SINGLE_FILES.items():
-        data = _read(base, name, digest)
+        data = _read_once(base, name, digest, read)
         parts[key] = _one(name, key, data.get(key) if isinstance(data, dict) else None, cls, langs)
-    parts["treatments"] = _treatments(base / "treatments", digest, langs)
+    treatments = _treatments(base / "treatments", digest, langs)
+    parts["treatments"] = _with_shared_rules(treatments, parts["group_rules"], parts["drug_classes"])
 
     files = {key: name for name, (key, _) in LIST_FILES.items()} | {"treatments": "treatments/"}
-    index = {
-        kind: _index(parts[kind], files[kind]) for kind in ("treatments", "tips", "red_flags", "factors", "sources")
-    }
+    kinds = ("treatments", "tips", "red_flags", "factors", "sources", "drug_classes", "combinations", "hazards")
+    index = {kind: _index(parts[kind], files[kind]) for kind in kinds}
+    _index(parts["group_rules"], files["group_rules"])
     kb = m.KnowledgeBase(
         content_version=version,
         content_hash=digest.hexdigest(),
@@ -76,6 +85,35 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
     )
     check_references(kb)
     return kb
+
+
+def _read_once(base: Traversable, name: str, digest: Any, read: dict[str, Any]) -> Any:
+    """A file's parsed content, read (and hashed) once even when two record types live in it."""
+    if name not in read:
+        read[name] = _read(base, name, digest)
+    return read[name]
+
+
+def _with_shared_rules(
+    treatments: tuple[m.Treatment, ...], groups: tuple[m.GroupRule, ...], classes: tuple[m.DrugClass, ...]
+) -> tuple[m.Treatment, ...]:
+    """Each treatment with the group rules of its invasiveness and the already-taking rules of its drug classes
+    added to its own rules (and their sources to its sources), so every consumer sees one list of rules."""
+    out = []
+    for t in treatments:
+        extra = [
+            m.FactorRule(g.factor, g.level, g.reason, g.sources, g.code)
+            for g in groups
+            if t.invasiveness in g.invasiveness
+        ]
+        for c in classes:
+            if t.id in c.members and c.taking and c.taking_level and c.taking_reason:
+                extra.append(m.FactorRule(c.taking, c.taking_level, c.taking_reason, c.sources, m.Msg.ALREADY_TAKING))
+        if extra:
+            sources = tuple(dict.fromkeys((*t.sources, *(sid for rule in extra for sid in rule.sources))))
+            t = dataclasses.replace(t, rules=(*t.rules, *extra), sources=sources)
+        out.append(t)
+    return tuple(out)
 
 
 def _read(base: Traversable, name: str, digest: Any) -> Any:

@@ -10,6 +10,7 @@ from service.engine.models import (
     Direction,
     DisclaimerTrigger,
     FactorKind,
+    Invasiveness,
     SourceType,
     Stage,
     Strength,
@@ -24,6 +25,15 @@ class TipSchema(BaseSchema):
     title = text("Short title.", "Keep moving")
     text = text("The tip, in plain language.")
     from_article = ma.fields.Boolean(metadata=doc("One of the source article's tips.", True))
+    supports = ma.fields.List(
+        ma.fields.String(),
+        metadata=doc(
+            "Treatment ids it advises doing: an answer that excludes one leaves the tip out.", ["staying-active"]
+        ),
+    )
+    safety_net = ma.fields.Boolean(
+        metadata=doc("What to watch for while waiting for care: given even when every option is on hold.", False)
+    )
     stages = ma.fields.List(enum_field(Stage, "Stage."), metadata=doc("Duration stages it fits."))
     cautions = ma.fields.List(ma.fields.Nested(RuleSchema), attribute="rules", metadata=doc("Cautions by factor."))
     evidence = ma.fields.Nested(EvidenceSchema, metadata=doc("Evidence block."))
@@ -39,6 +49,10 @@ class RedFlagSchema(BaseSchema):
     urgency = enum_field(Urgency, "How soon to get care when the answer is yes.", "emergency")
     escalates_with = ma.fields.List(
         ma.fields.String(), metadata=doc("Red flags that, reported together with this one, make it an emergency.")
+    )
+    holds = ma.fields.List(
+        enum_field(Invasiveness, "Invasiveness tier."),
+        metadata=doc("Kinds of option held until a clinician has assessed this sign.", ["minimal", "procedure"]),
     )
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids.", ["S30", "S31"]))
 
@@ -57,6 +71,12 @@ class FactorSchema(BaseSchema):
     min_weeks = integer("Pregnancy: from this many weeks.", None, *RANGES["pregnancy_weeks"], allow_none=True)
     cannabis = enum_field(CannabisStatus, "Jurisdiction: cannabis legal status (not legal advice).", allow_none=True)
     implies_red_flag = ma.fields.String(allow_none=True, metadata=doc("Red flag this condition counts as.", None))
+    plausible_min_age = integer(
+        "Reported below this age, the report is refused as impossible.", None, *RANGES["age"], allow_none=True
+    )
+    plausible_max_age = integer(
+        "Reported above this age, the report is refused as impossible.", None, *RANGES["age"], allow_none=True
+    )
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
 
 

@@ -26,6 +26,9 @@ class EvidenceSchema(EvidenceBriefSchema):
     )
     summary = text("What the evidence shows, in plain language.", "Resting in bed gives no extra benefit.")
     source_grades = ma.fields.List(ma.fields.Nested(SourceGradeSchema), metadata=doc("Per-source grades, verbatim."))
+    stance = text(
+        "What an exclusion on this evidence tells a person, where the generic wording would mislead.", allow_none=True
+    )
 
 
 class RuleSchema(BaseSchema):

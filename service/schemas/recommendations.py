@@ -15,18 +15,23 @@ MAX_LIST = 50
 ID = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
 
 
+UNANSWERED = " Leave it out or send null when not answered: the answer then takes the safer reading."
+
+
 def _int(name: str, description: str, example: int) -> ma.fields.Integer:
-    return integer(description, example, *RANGES[name])
+    return integer(description + UNANSWERED, example, *RANGES[name], allow_none=True)
 
 
 def _bool(description: str, example: bool) -> ma.fields.Boolean:
-    """Only JSON true/false: "yes" or 1 are rejected rather than guessed."""
-    return ma.fields.Boolean(truthy={True}, falsy={False}, metadata=doc(description, example))
+    """Only JSON true/false (or null, not answered): "yes" or 1 are rejected rather than guessed."""
+    return ma.fields.Boolean(truthy={True}, falsy={False}, allow_none=True, metadata=doc(description, example))
 
 
 def _ids(description: str, example: list[str]) -> ma.fields.List:
     item = ma.fields.String(validate=[ma.validate.Regexp(ID), ma.validate.Length(max=64)])
-    return ma.fields.List(item, validate=ma.validate.Length(max=MAX_LIST), metadata=doc(description, example))
+    return ma.fields.List(
+        item, validate=ma.validate.Length(max=MAX_LIST), allow_none=True, metadata=doc(description, example)
+    )
 
 
 class TriedSchema(BaseSchema):
@@ -43,29 +48,43 @@ class RecommendationRequestSchema(BaseSchema):
     age = _int("age", "Age in years (0-120).", 42)
     symptom_duration_days = _int("symptom_duration_days", "How long the symptoms have lasted, in days.", 10)
     pain_severity = _int("pain_severity", "Worst leg pain in the last day, 0 (none) to 10 (worst imaginable).", 6)
-    red_flags = _ids("Red flag ids the person answered yes to (GET /v1/red-flags).", [])
-    red_flags_screened = _bool("True when every red-flag question was asked.", True)
-    pregnant = _bool("Currently pregnant.", False)
+    red_flags = _ids("Red flag ids the person answered yes to (GET /v1/red-flags); none when left out.", [])
+    red_flags_screened = _bool(
+        "True when every red-flag question was asked. Left out, null or false: not screened, so the answer puts "
+        "the checklist first and holds hands-on, needle, device, injection and surgical options.",
+        True,
+    )
+    pregnant = _bool("Currently pregnant (send false when pregnancy is not possible)." + UNANSWERED, False)
     pregnancy_weeks = _int("pregnancy_weeks", "Weeks of pregnancy (only with pregnant=true).", 24)
-    breastfeeding = _bool("Currently breastfeeding.", False)
-    conditions = _ids("Condition factor ids (GET /v1/factors, kind condition).", ["kidney-disease"])
-    medications = _ids("Medicine-class factor ids (GET /v1/factors, kind medication).", ["anticoagulant"])
+    breastfeeding = _bool("Currently breastfeeding." + UNANSWERED, False)
+    conditions = _ids(
+        "Condition factor ids (GET /v1/factors, kind condition); [] for none." + UNANSWERED, ["kidney-disease"]
+    )
+    medications = _ids(
+        "Medicine-class factor ids (GET /v1/factors, kind medication); [] for none." + UNANSWERED, ["anticoagulant"]
+    )
     tried = ma.fields.List(
         ma.fields.Nested(TriedSchema),
         validate=ma.validate.Length(max=MAX_LIST),
-        metadata=doc("Treatments already tried."),
+        allow_none=True,
+        metadata=doc("Treatments already tried; none when left out."),
     )
-    avoid = _ids("Preference ids to avoid (GET /v1/factors, kind preference).", ["surgery"])
+    avoid = _ids("Preference ids to avoid (GET /v1/factors, kind preference); none when left out.", ["surgery"])
     jurisdiction = ma.fields.String(
         validate=[ma.validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"), ma.validate.Length(max=6)],
-        metadata=doc("Where the person lives: ISO 3166-1 alpha-2 or ISO 3166-2 code.", "US-TX"),
+        allow_none=True,
+        metadata=doc("Where the person lives: ISO 3166-1 alpha-2 or ISO 3166-2 code; unknown when left out.", "US-TX"),
     )
 
     @ma.post_load
     def to_report(self, data: dict[str, Any], **kwargs: Any) -> Report:
-        data["tried"] = tuple(Tried(**t) for t in data.get("tried", ()))
-        for key in ("red_flags", "conditions", "medications", "avoid"):
-            data[key] = tuple(dict.fromkeys(data.get(key, ())))  # de-duplicated, order kept
+        data["tried"] = tuple(Tried(**t) for t in data.get("tried") or ())
+        data["red_flags_screened"] = bool(data.get("red_flags_screened"))
+        for key in ("red_flags", "avoid"):
+            data[key] = tuple(dict.fromkeys(data.get(key) or ()))  # de-duplicated, order kept
+        for key in ("conditions", "medications"):  # None stays None: not answered
+            if data.get(key) is not None:
+                data[key] = tuple(dict.fromkeys(data[key]))
         return Report(**data)
 
 
@@ -81,13 +100,20 @@ class ReasonSchema(BaseSchema):
 
 
 class CautionSchema(BaseSchema):
-    factor = ma.fields.String(metadata=doc("Factor id.", "age-65-plus"))
+    factor = ma.fields.String(
+        metadata=doc("Factor id, or `tried` for a bad reaction to a medicine of the same kind.", "age-65-plus")
+    )
     level = enum_field(RuleLevel, "caution or clinician_only.", "caution")
     text = ma.fields.String(metadata=doc("What to watch for.", "Stomach and kidney side effects are more likely."))
 
 
 class TriageSchema(BaseSchema):
-    level = enum_field(Urgency, "emergency, urgent, consult or self_care.", "self_care")
+    level = enum_field(
+        Urgency,
+        "How soon to get care: emergency (now), urgent (today), soon (within 1 to 3 days), consult (within 2 "
+        "weeks) or self_care. Never less urgent than the most urgent red flag reported or implied.",
+        "self_care",
+    )
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Which red flags or rules set the level."))
     action = ma.fields.String(metadata=doc("The plain-language next step."))
 
@@ -135,8 +161,14 @@ class TraceStepSchema(BaseSchema):
 
 class RecommendationSchema(BaseSchema):
     triage = ma.fields.Nested(TriageSchema, metadata=doc("Urgency and next step."))
-    stage = enum_field(Stage, "Duration stage used (assumed acute when not reported).", "acute")
-    stage_assumed = ma.fields.Boolean(metadata=doc("True when symptom_duration_days was not reported.", False))
+    stage = enum_field(Stage, "Duration stage (the earliest possible one when duration was not reported).", "acute")
+    stage_assumed = ma.fields.Boolean(
+        metadata=doc(
+            "True when symptom_duration_days was not reported: only options and tips that fit every possible "
+            "stage are offered.",
+            False,
+        )
+    )
     red_flags_screened = ma.fields.Boolean(metadata=doc("Echo of red_flags_screened.", True))
     red_flag_checklist = ma.fields.List(
         ma.fields.Nested(RedFlagSchema), metadata=doc("All warning-sign questions, when not screened.")
@@ -146,4 +178,11 @@ class RecommendationSchema(BaseSchema):
     tips = ma.fields.List(ma.fields.Nested(TipAdviceSchema), metadata=doc("Self-care tips that apply."))
     disclaimers = ma.fields.List(ma.fields.Nested(DisclaimerSchema), metadata=doc("Always present."))
     trace = ma.fields.List(ma.fields.Nested(TraceStepSchema), metadata=doc("Rules evaluated, in order."))
+    unanswered = ma.fields.List(
+        ma.fields.String(),
+        metadata=doc(
+            "Request fields that were not answered and were read the safer way (ask them for a fuller answer).",
+            ["age", "medications"],
+        ),
+    )
     content_version = ma.fields.String(metadata=doc("Content version the answer came from.", "1.0.0"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from service.engine.models import Category, Certainty, Direction, Invasiveness, Stage
-from service.schemas.base import BaseSchema, doc, enum_field, text
+from service.schemas.base import BaseSchema, doc, enum_field, integer, text
 from service.schemas.evidence import EvidenceBriefSchema, EvidenceSchema, RuleSchema
 
 
@@ -22,6 +22,17 @@ class DrugSchema(BaseSchema):
     brands = ma.fields.List(ma.fields.String(), metadata=doc("Example brand names.", ["Advil", "Nurofen"]))
     rxnorm = ma.fields.String(metadata=doc("RxNorm ingredient RxCUI.", "5640"))
     rxnorm_verified = ma.fields.Boolean(metadata=doc("False where the code still needs checking against RxNav.", True))
+
+
+class CriteriaSchema(BaseSchema):
+    text = text("When a specialist considers it, in plain language.")
+    min_pain = integer("Leg pain at least this (0-10).", 7, 0, 10, allow_none=True)
+    min_days = integer("Symptoms for at least this many days.", 42, 0, 36500, allow_none=True)
+    failed_care = ma.fields.Boolean(
+        metadata=doc("Another option tried without help (no change after 6+ weeks, or worse).", True)
+    )
+    never = ma.fields.Boolean(metadata=doc("Never suggested here.", False))
+    sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids.", ["S1"]))
 
 
 def _link(t: object) -> str:
@@ -58,6 +69,11 @@ class TreatmentSchema(TreatmentSummarySchema):
         ma.fields.Nested(RuleSchema), attribute="rules", metadata=doc("Contraindications and cautions by factor.")
     )
     drugs = ma.fields.List(ma.fields.Nested(DrugSchema), metadata=doc("Example medicines with RxNorm codes."))
+    criteria = ma.fields.Nested(
+        CriteriaSchema,
+        allow_none=True,
+        metadata=doc("Specialist options only: all stated criteria must be met before it is suggested."),
+    )
     evidence = ma.fields.Nested(EvidenceSchema, metadata=doc("Full evidence block."))
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids (see /v1/sources).", ["S1", "S6"]))
     last_reviewed = ma.fields.Date(metadata=doc("Date of the last clinical review.", "2026-11-20"))

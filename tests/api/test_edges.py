@@ -135,7 +135,7 @@ def test_metrics_count_requests_by_route_and_status(client):
             text,
         )
     assert "sciatica_http_request_duration_seconds_bucket" in text
-    assert 'sciatica_content_info{content_version="1.0.0"}' in text
+    assert 'sciatica_content_info{content_version="1.1.0"}' in text
 
 
 def test_500_is_a_problem_without_internals():

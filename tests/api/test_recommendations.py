@@ -133,7 +133,7 @@ def test_request_id_is_echoed_when_well_formed(client):
 
 def test_reported_values_never_reach_the_logs(client, caplog):
     marker = {
-        "age": 87,
+        "age": 47,
         "symptom_duration_days": 4321,
         "pain_severity": 9,
         "conditions": ["psychosis-history", "substance-use-disorder"],
@@ -165,3 +165,48 @@ def test_reported_values_never_reach_the_logs(client, caplog):
         "secret",
     ):
         assert value not in text
+
+
+COMPLETE = REQUEST_EXAMPLES["acute-uncomplicated"]["value"]
+
+
+@pytest.mark.parametrize(
+    "change, fields",
+    [
+        pytest.param({"age": 3, "pregnant": True}, {"age", "pregnant"}, id="pregnant-at-3"),
+        pytest.param({"age": 80, "pregnant": True}, {"age", "pregnant"}, id="pregnant-at-80"),
+        pytest.param({"age": 4, "breastfeeding": True}, {"age", "breastfeeding"}, id="breastfeeding-at-4"),
+        pytest.param(
+            {"age": 5, "conditions": ["could-become-pregnant"]}, {"age", "conditions.0"}, id="child-bearing-5"
+        ),
+        pytest.param(
+            {"age": 5, "symptom_duration_days": 4000}, {"age", "symptom_duration_days"}, id="longer-than-life"
+        ),
+        pytest.param(
+            {
+                "symptom_duration_days": 10,
+                "tried": [{"treatment_id": "physical-therapy", "weeks": 20, "outcome": "no_change"}],
+            },
+            {"tried.0.weeks", "symptom_duration_days"},
+            id="trial-longer-than-symptoms",
+        ),
+    ],
+)
+def test_impossible_reports_are_refused_naming_both_fields(client, change, fields):
+    r = post(client, COMPLETE | change)
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert fields <= {e["field"] for e in r.json["errors"]}, r.json
+
+
+@pytest.mark.parametrize(
+    "field", ["age", "symptom_duration_days", "pain_severity", "pregnant", "breastfeeding", "conditions", "medications"]
+)
+def test_null_or_absent_means_not_answered_and_is_read_the_safer_way(client, field):
+    sent_null = post(client, COMPLETE | {field: None}).json
+    left_out = post(client, {k: v for k, v in COMPLETE.items() if k != field}).json
+    answered = post(client, COMPLETE).json
+    assert sent_null == left_out
+    assert field in sent_null["unanswered"] and answered["unanswered"] == []
+    assert "unanswered" in {d["id"] for d in sent_null["disclaimers"]}
+    offered = {r["treatment_id"] for r in sent_null["recommendations"]}
+    assert offered <= {r["treatment_id"] for r in answered["recommendations"]}

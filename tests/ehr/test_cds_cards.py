@@ -68,6 +68,8 @@ def test_fixture_gets_its_expected_answer(call, case):
         assert text not in details
     deleted = [a["resourceId"] for c in cards for s in c.get("suggestions", []) for a in s["actions"]]
     assert deleted == expect.get("suggestion_deletes", deleted)
+    recommended = [s["isRecommended"] for c in cards for s in c.get("suggestions", [])]
+    assert recommended == expect.get("suggestion_recommended", recommended)
     assert response.headers["Cache-Control"] == "no-store"
 
 

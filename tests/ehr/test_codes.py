@@ -69,7 +69,7 @@ def test_issue_brief_codes_are_mapped(codes):
         (lambda c, t: c["drugs"].append(dict(c["drugs"][0])), "duplicate RxCUI"),
         (
             lambda c, t: c["drugs"].append(
-                {"rxnorm": "5640", "name": "ibuprofen", "treatment": "aspirin", "verified": True, "basis": "x"}
+                {"rxnorm": "161", "name": "paracetamol", "treatment": "aspirin", "verified": True, "basis": "x"}
             ),
             "lists RxCUI",
         ),
@@ -77,6 +77,8 @@ def test_issue_brief_codes_are_mapped(codes):
         (lambda c, t: c["stance_treatments"].append("no-such-treatment"), "unknown treatments"),
         (lambda c, t: t["imaging"].update(sources=["S999"]), "unknown red flags or sources"),
         (lambda c, t: t["override_reasons"].append({"code": "x", "display": ""}), "needs a display"),
+        (lambda c, t: t["triage"].pop("soon"), "no wording for triage levels"),
+        (lambda c, t: t["unread"].pop("medications"), "no wording for triage levels .* or unread"),
     ],
 )
 def test_defects_stop_the_start(kb, breaks, message):
