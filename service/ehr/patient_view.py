@@ -68,8 +68,8 @@ def review_line(ctx: Context, result: Result) -> str:
 
 
 def plan_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:
-    """Info card: stage, factors read, review advised, ranked options with grades, exclusions for this patient,
-    the red-flag screen and what the record did not tell."""
+    """Info card (warning when review is due within days): stage, factors read, review advised, ranked options
+    with grades, exclusions for this patient, the red-flag screen and what the record did not tell."""
     texts, lang = ctx.texts["plan"], ctx.lang
     shown = result.recommendations[: texts["limit"]]
     options = [
@@ -101,7 +101,11 @@ def plan_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:
         screen_line(ctx),
         not_checked(ctx, chart.missing),
     ]
-    return card(ctx, summary, "info", detail, links=links(ctx, chart))
+    # Warning when what the record says (three sedating medicines, say) calls for review within days; a level raised
+    # only by what the record did not say stays info, with the lines that say what was not read.
+    recorded = any(r.code not in (Msg.NOT_RULED_OUT.value, Msg.NOT_SCREENED.value) for r in result.triage.reasons)
+    indicator = "warning" if result.triage.level is Urgency.SOON and recorded else "info"
+    return card(ctx, summary, indicator, detail, links=links(ctx, chart))
 
 
 def triage_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:
