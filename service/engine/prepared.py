@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from service.engine.models import FactorKind, KnowledgeBase, Msg, Stage, Urgency
-from service.engine.plans import STAGE_FIELDS, STAGES, TipPlan, TreatmentPlan, tip_plan, treatment_plan
+from service.engine.plans import STAGE_FIELDS, TipPlan, TreatmentPlan, tip_plan, treatment_plan
 from service.engine.results import Reason
 from service.engine.say import Say
 
@@ -102,6 +102,3 @@ def prepared(kb: KnowledgeBase, lang: str) -> Prepared:
     if entry is None or entry[0] is not kb:
         entry = _CACHE[id(kb), lang] = (kb, Prepared.build(kb, lang))
     return entry[1]
-
-
-__all__ = ["STAGES", "Prepared", "prepared"]

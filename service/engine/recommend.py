@@ -35,7 +35,9 @@ def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -
         hold = say.reason("urgent-hold", Msg.URGENT_ASSESSMENT_FIRST, tuple(sorted(tri.flags)))
         excluded = tuple(Excluded(t, (hold,)) for t in kb.treatments)
         tips = tuple(p.plain for p in ready.tips if p.tip.safety_net)
-        trace.add("urgent-hold", {"level": tri.level.value}, "all treatments held until same-day assessment")
+        trace.add(
+            "urgent-hold", {"level": tri.level.value}, "all treatments held until same-day assessment; safety-net tips"
+        )
     else:
         recommendations, excluded = assess(report, factors, stages, tri, ready, trace)
         tips = _tips(ready, factors, stages, frozenset(e.treatment.id for e in excluded))
