@@ -16,7 +16,12 @@ settings.register_profile(
     "default", max_examples=400, derandomize=True, database=None, deadline=None,
     suppress_health_check=list(HealthCheck), print_blob=True,
 )  # fmt: skip
-settings.register_profile("explore", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.register_profile(
+    "explore",
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "20000")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
