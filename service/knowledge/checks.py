@@ -8,7 +8,6 @@ from typing import Any
 
 from service.engine import models as m
 from service.knowledge.errors import KnowledgeError
-from service.knowledge.safety_checks import check_safety_case
 
 RULE_KINDS = {
     m.FactorKind.CONDITION,
@@ -43,90 +42,89 @@ def check_references(kb: m.KnowledgeBase) -> None:
         _graded(kb, "tips.yaml", tip)
         for i, tid in enumerate(tip.supports):
             if tid not in kb.index["treatments"]:
-                _fail("tips.yaml", tip.id, f"supports[{i}]", f"unknown treatment {tid!r}")
+                fail("tips.yaml", tip.id, f"supports[{i}]", f"unknown treatment {tid!r}")
     for flag in kb.red_flags:
-        _sources(kb, "red_flags.yaml", flag.id, "sources", flag.sources, required=True)
+        check_sources(kb, "red_flags.yaml", flag.id, "sources", flag.sources, required=True)
         for i, other in enumerate(flag.escalates_with):
             if other not in kb.index["red_flags"] or other == flag.id:
-                _fail("red_flags.yaml", flag.id, f"escalates_with[{i}]", f"unknown red flag {other!r}")
+                fail("red_flags.yaml", flag.id, f"escalates_with[{i}]", f"unknown red flag {other!r}")
         _time_frame(kb, flag)
     for factor in kb.factors:
         _factor_record(kb, factor)
     _shared_rules(kb)
     _combinations(kb)
     _complete(kb)
-    check_safety_case(kb)
     for q in kb.questions:
         if q.field not in REQUEST_FIELDS:
-            _fail("questionnaire.yaml", q.id, "field", f"{q.field!r} is not a request field")
+            fail("questionnaire.yaml", q.id, "field", f"{q.field!r} is not a request field")
         if q.options_from is not None and q.options_from not in OPTION_LISTS:
-            _fail("questionnaire.yaml", q.id, "options_from", f"must be one of {sorted(OPTION_LISTS)}")
+            fail("questionnaire.yaml", q.id, "options_from", f"must be one of {sorted(OPTION_LISTS)}")
     c = kb.condition
-    _sources(kb, "condition.yaml", "condition", "sources", c.sources, required=True)
+    check_sources(kb, "condition.yaml", "condition", "sources", c.sources, required=True)
     _dates("condition.yaml", "condition", c.last_reviewed, c.next_review_due)
     _stage_bands(c.stages)
-    _sources(kb, "evidence_scale.yaml", "evidence_scale", "sources", kb.evidence_scale.sources, required=True)
+    check_sources(kb, "evidence_scale.yaml", "evidence_scale", "sources", kb.evidence_scale.sources, required=True)
 
 
 def _graded(kb: m.KnowledgeBase, where: str, item: Any) -> None:
     rid = item.id
-    _sources(kb, where, rid, "sources", item.sources, required=True)
+    check_sources(kb, where, rid, "sources", item.sources, required=True)
     ev = item.evidence
     if not ev.source_grades:
-        _fail(where, rid, "evidence.source_grades", "at least one source grade is required")
+        fail(where, rid, "evidence.source_grades", "at least one source grade is required")
     for i, grade in enumerate(ev.source_grades):
         _cited(kb, where, item, f"evidence.source_grades[{i}].source", grade.source)
     no_strength = ev.direction in (m.Direction.NO_RECOMMENDATION, m.Direction.CONFLICTING)
     if no_strength != (ev.strength is m.Strength.NONE):
-        _fail(
+        fail(
             where, rid, "evidence.strength", "must be 'none' exactly when direction is no_recommendation or conflicting"
         )
     for i, rule in enumerate(item.rules):
         _factor(kb, where, rid, f"rules[{i}].factor", rule.factor, RULE_KINDS)
         if rule.code not in RULE_CODES:
-            _fail(where, rid, f"rules[{i}].code", f"must be one of {sorted(c.value for c in RULE_CODES)}")
+            fail(where, rid, f"rules[{i}].code", f"must be one of {sorted(c.value for c in RULE_CODES)}")
         if not rule.sources:
-            _fail(where, rid, f"rules[{i}].sources", "at least one source is required")
+            fail(where, rid, f"rules[{i}].sources", "at least one source is required")
         for j, sid in enumerate(rule.sources):
             _cited(kb, where, item, f"rules[{i}].sources[{j}]", sid)
     _dates(where, rid, item.last_reviewed, item.next_review_due)
 
 
 def _cited(kb: m.KnowledgeBase, where: str, item: Any, field: str, sid: str) -> None:
-    _sources(kb, where, item.id, field, (sid,), required=True)
+    check_sources(kb, where, item.id, field, (sid,), required=True)
     if sid not in item.sources:
-        _fail(where, item.id, field, f"source {sid!r} is cited but missing from the record's sources list")
+        fail(where, item.id, field, f"source {sid!r} is cited but missing from the record's sources list")
 
 
-def _sources(kb: m.KnowledgeBase, where: str, rid: str, field: str, ids: Iterable[str], required: bool) -> None:
+def check_sources(kb: m.KnowledgeBase, where: str, rid: str, field: str, ids: Iterable[str], required: bool) -> None:
     ids = tuple(ids)
     if required and not ids:
-        _fail(where, rid, field, "at least one source is required")
+        fail(where, rid, field, "at least one source is required")
     for sid in ids:
         if sid not in kb.index["sources"]:
-            _fail(where, rid, field, f"unknown source {sid!r}")
+            fail(where, rid, field, f"unknown source {sid!r}")
 
 
 def _factor(kb: m.KnowledgeBase, where: str, rid: str, field: str, fid: str, kinds: set[m.FactorKind]) -> None:
     factor = kb.index["factors"].get(fid)
     if not isinstance(factor, m.Factor):
-        _fail(where, rid, field, f"unknown factor {fid!r}")
+        fail(where, rid, field, f"unknown factor {fid!r}")
     elif factor.kind not in kinds:
-        _fail(where, rid, field, f"factor {fid!r} is a {factor.kind.value}, not usable here")
+        fail(where, rid, field, f"factor {fid!r} is a {factor.kind.value}, not usable here")
 
 
 def _criteria(kb: m.KnowledgeBase, where: str, t: m.Treatment) -> None:
     """Every specialist option (injection, surgery) states its own criteria; no other option has any."""
     if (t.criteria is not None) != (t.invasiveness in SPECIALIST):
-        _fail(where, t.id, "criteria", "required exactly for procedure and surgical options")
+        fail(where, t.id, "criteria", "required exactly for procedure and surgical options")
     if t.criteria is not None:
         c = t.criteria
         if not (c.never or c.min_pain is not None or c.min_days is not None or c.failed_care):
-            _fail(where, t.id, "criteria", "state at least one criterion (or never: true)")
+            fail(where, t.id, "criteria", "state at least one criterion (or never: true)")
         for j, sid in enumerate(c.sources):
             _cited(kb, where, t, f"criteria.sources[{j}]", sid)
         if not c.sources:
-            _fail(where, t.id, "criteria.sources", "at least one source is required")
+            fail(where, t.id, "criteria.sources", "at least one source is required")
 
 
 def _time_frame(kb: m.KnowledgeBase, flag: m.RedFlag) -> None:
@@ -137,26 +135,26 @@ def _time_frame(kb: m.KnowledgeBase, flag: m.RedFlag) -> None:
         text = flag.meaning.get_text(lang).lower()
         own = frames.get(flag.urgency, "").lower()
         if own and own not in text:
-            _fail("red_flags.yaml", flag.id, "meaning", f"must say how soon as its level does: {own!r}")
+            fail("red_flags.yaml", flag.id, "meaning", f"must say how soon as its level does: {own!r}")
         for level, words in frames.items():
             if order.index(level) > order.index(flag.urgency) and words.lower() in text:
-                _fail("red_flags.yaml", flag.id, "meaning", f"says {words!r}, less urgent than {flag.urgency.value}")
+                fail("red_flags.yaml", flag.id, "meaning", f"says {words!r}, less urgent than {flag.urgency.value}")
 
 
 def _shared_rules(kb: m.KnowledgeBase) -> None:
     for g in kb.group_rules:
         _factor(kb, "group_rules.yaml", g.id, "factor", g.factor, RULE_KINDS)
-        _sources(kb, "group_rules.yaml", g.id, "sources", g.sources, required=True)
+        check_sources(kb, "group_rules.yaml", g.id, "sources", g.sources, required=True)
         if g.code not in RULE_CODES:
-            _fail("group_rules.yaml", g.id, "code", f"must be one of {sorted(c.value for c in RULE_CODES)}")
+            fail("group_rules.yaml", g.id, "code", f"must be one of {sorted(c.value for c in RULE_CODES)}")
     for c in kb.drug_classes:
         for i, tid in enumerate(c.members):
             if tid not in kb.index["treatments"]:
-                _fail("drug_classes.yaml", c.id, f"members[{i}]", f"unknown treatment {tid!r}")
-        _sources(kb, "drug_classes.yaml", c.id, "sources", c.sources, required=True)
+                fail("drug_classes.yaml", c.id, f"members[{i}]", f"unknown treatment {tid!r}")
+        check_sources(kb, "drug_classes.yaml", c.id, "sources", c.sources, required=True)
         taking = (c.taking, c.taking_level, c.taking_reason)
         if any(x is None for x in taking) and any(x is not None for x in taking):
-            _fail("drug_classes.yaml", c.id, "taking", "taking, taking_level and taking_reason go together")
+            fail("drug_classes.yaml", c.id, "taking", "taking, taking_level and taking_reason go together")
         if c.taking is not None:
             _factor(kb, "drug_classes.yaml", c.id, "taking", c.taking, {m.FactorKind.MEDICATION})
 
@@ -164,7 +162,7 @@ def _shared_rules(kb: m.KnowledgeBase) -> None:
 def _combinations(kb: m.KnowledgeBase) -> None:
     for c in kb.combinations:
         if len(set(c.all_of)) + c.at_least < 2 or c.at_least > len(set(c.any_of)) or (c.any_of and not c.at_least):
-            _fail(
+            fail(
                 "medicine_combinations.yaml",
                 c.id,
                 "all_of",
@@ -174,62 +172,62 @@ def _combinations(kb: m.KnowledgeBase) -> None:
             for i, fid in enumerate(getattr(c, field)):
                 _factor(kb, "medicine_combinations.yaml", c.id, f"{field}[{i}]", fid, COMBINABLE)
         if c.urgency in (m.Urgency.EMERGENCY, m.Urgency.SELF_CARE):
-            _fail("medicine_combinations.yaml", c.id, "urgency", "soon, urgent or consult")
-        _sources(kb, "medicine_combinations.yaml", c.id, "sources", c.sources, required=True)
+            fail("medicine_combinations.yaml", c.id, "urgency", "soon, urgent or consult")
+        check_sources(kb, "medicine_combinations.yaml", c.id, "sources", c.sources, required=True)
 
 
 def _factor_record(kb: m.KnowledgeBase, f: m.Factor) -> None:
     for attr in REQUIRED_BY_KIND.get(f.kind, ()):
         if getattr(f, attr) is None:
-            _fail("factors.yaml", f.id, attr, f"required for a {f.kind.value} factor")
+            fail("factors.yaml", f.id, attr, f"required for a {f.kind.value} factor")
     if f.implies_red_flag is not None and f.implies_red_flag not in kb.index["red_flags"]:
-        _fail("factors.yaml", f.id, "implies_red_flag", f"unknown red flag {f.implies_red_flag!r}")
-    _sources(kb, "factors.yaml", f.id, "sources", f.sources, required=False)
+        fail("factors.yaml", f.id, "implies_red_flag", f"unknown red flag {f.implies_red_flag!r}")
+    check_sources(kb, "factors.yaml", f.id, "sources", f.sources, required=False)
     low, high = f.plausible_min_age, f.plausible_max_age
     if low is not None and high is not None and low > high:
-        _fail("factors.yaml", f.id, "plausible_max_age", "must not be below plausible_min_age")
+        fail("factors.yaml", f.id, "plausible_max_age", "must not be below plausible_min_age")
 
 
 def _complete(kb: m.KnowledgeBase) -> None:
     levels = [a.level for a in kb.triage_actions]
     for level in m.Urgency:
         if levels.count(level) != 1:
-            _fail("triage.yaml", level.value, "level", "each triage level needs exactly one action")
+            fail("triage.yaml", level.value, "level", "each triage level needs exactly one action")
     triggers = {d.trigger for d in kb.disclaimers}
     for trigger in m.DisclaimerTrigger:
         if trigger not in triggers:
-            _fail("disclaimers.yaml", trigger.value, "trigger", "no disclaimer for this situation")
+            fail("disclaimers.yaml", trigger.value, "trigger", "no disclaimer for this situation")
     messages = [msg.id for msg in kb.messages]
     for code in m.Msg:
         if messages.count(code) != 1:
-            _fail("messages.yaml", code.value, "id", "each reason code needs exactly one message")
+            fail("messages.yaml", code.value, "id", "each reason code needs exactly one message")
     laws = [f.cannabis for f in kb.factors if f.kind is m.FactorKind.CANNABIS_LAW]
     for status in (m.CannabisStatus.PROHIBITED, m.CannabisStatus.MEDICAL_ONLY, m.CannabisStatus.VARIES):
         if laws.count(status) != 1:
-            _fail("factors.yaml", status.value, "cannabis", "need exactly one cannabis_law factor for this status")
+            fail("factors.yaml", status.value, "cannabis", "need exactly one cannabis_law factor for this status")
 
 
 def _stage_bands(bands: tuple[m.StageBand, ...]) -> None:
     if [b.stage for b in bands] != list(m.Stage):
-        _fail("condition.yaml", "condition", "stages", "one band per stage: acute, subacute, chronic in order")
+        fail("condition.yaml", "condition", "stages", "one band per stage: acute, subacute, chronic in order")
     expected_start = 0
     for i, band in enumerate(bands):
         if band.min_days != expected_start:
-            _fail(
+            fail(
                 "condition.yaml",
                 "condition",
                 f"stages[{i}].min_days",
                 f"must be {expected_start} (bands are contiguous)",
             )
         if (band.max_days is None) != (i == len(bands) - 1):
-            _fail("condition.yaml", "condition", f"stages[{i}].max_days", "only the last band is open-ended")
+            fail("condition.yaml", "condition", f"stages[{i}].max_days", "only the last band is open-ended")
         expected_start = (band.max_days or 0) + 1
 
 
 def _dates(where: str, rid: str, last: Any, due: Any) -> None:
     if due <= last:
-        _fail(where, rid, "next_review_due", "must be after last_reviewed")
+        fail(where, rid, "next_review_due", "must be after last_reviewed")
 
 
-def _fail(file: str, record: str, field: str, message: str) -> None:
+def fail(file: str, record: str, field: str, message: str) -> None:
     raise KnowledgeError(file, record, field, message)

@@ -18,6 +18,7 @@ from service.engine import models as m
 from service.knowledge.checks import check_references
 from service.knowledge.errors import KnowledgeError
 from service.knowledge.records import RecordError, build
+from service.knowledge.safety_checks import check_safety_case
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it: 10x faster start
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
@@ -84,6 +85,7 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
         **parts,
     )
     check_references(kb)
+    check_safety_case(kb)
     return kb
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from service.engine import hazards as h
 from service.engine import models as m
-from service.knowledge.errors import KnowledgeError
+from service.knowledge.checks import check_sources, fail
 
 TEST_ID = re.compile(r"^(tests/[\w/]+\.py)::(test_\w+)(\[[^\]]+\])?$")
 # A tests folder beside the package (a source checkout): hazard verifications must name tests that exist there.
@@ -21,40 +21,40 @@ def check_safety_case(kb: m.KnowledgeBase) -> None:
     """Every hazard has controls that resolve and verifications that name tests (which exist, in a checkout)."""
     matrix = kb.risk_matrix
     if matrix is None:
-        _fail("hazards.yaml", "risk_matrix", "-", "the risk matrix is required")
+        fail("hazards.yaml", "risk_matrix", "-", "the risk matrix is required")
         return
     _matrix(kb, matrix)
     if not kb.hazards:
-        _fail("hazards.yaml", "hazards", "-", "the hazard log is empty")
+        fail("hazards.yaml", "hazards", "-", "the hazard log is empty")
     for hz in kb.hazards:
         if not hz.controls:
-            _fail("hazards.yaml", hz.id, "controls", "at least one control is required")
+            fail("hazards.yaml", hz.id, "controls", "at least one control is required")
         if not hz.verification:
-            _fail("hazards.yaml", hz.id, "verification", "at least one verification is required")
+            fail("hazards.yaml", hz.id, "verification", "at least one verification is required")
         for i, control in enumerate(hz.controls):
             problem = _control_problem(kb, control, m.RULES)
             if problem:
-                _fail("hazards.yaml", hz.id, f"controls[{i}].ref", problem)
+                fail("hazards.yaml", hz.id, f"controls[{i}].ref", problem)
         for i, test in enumerate(hz.verification):
             problem = _test_problem(test)
             if problem:
-                _fail("hazards.yaml", hz.id, f"verification[{i}]", problem)
+                fail("hazards.yaml", hz.id, f"verification[{i}]", problem)
         if matrix.rating(hz.residual_likelihood, hz.residual_severity) > matrix.rating(hz.likelihood, hz.severity):
-            _fail("hazards.yaml", hz.id, "residual_likelihood", "the residual risk is above the initial risk")
+            fail("hazards.yaml", hz.id, "residual_likelihood", "the residual risk is above the initial risk")
 
 
 def _matrix(kb: m.KnowledgeBase, matrix: h.RiskMatrix) -> None:
     rows = matrix.ratings
     if len(rows) != len(h.Likelihood) or any(len(r) != len(h.Severity) for r in rows):
-        _fail("hazards.yaml", "risk_matrix", "ratings", "one row per likelihood, one column per severity")
+        fail("hazards.yaml", "risk_matrix", "ratings", "one row per likelihood, one column per severity")
     levels = [level.rating for level in matrix.levels]
     if levels != sorted(levels) or set(levels) != {x for r in rows for x in r}:
-        _fail("hazards.yaml", "risk_matrix", "levels", "one level per rating used in the matrix, in order")
+        fail("hazards.yaml", "risk_matrix", "levels", "one level per rating used in the matrix, in order")
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if (c and value < row[c - 1]) or (r and value < rows[r - 1][c]):
-                _fail("hazards.yaml", "risk_matrix", f"ratings[{r}][{c}]", "ratings never fall as risk grows")
-    _sources(kb, "hazards.yaml", "risk_matrix", "sources", matrix.sources)
+                fail("hazards.yaml", "risk_matrix", f"ratings[{r}][{c}]", "ratings never fall as risk grows")
+    check_sources(kb, "hazards.yaml", "risk_matrix", "sources", matrix.sources, required=True)
 
 
 def _control_problem(kb: m.KnowledgeBase, control: h.Control, rules: tuple[str, ...]) -> str | None:
@@ -100,21 +100,9 @@ def _test_problem(test: str) -> str | None:
         return "expected a pytest node id like tests/engine/test_properties.py::test_name"
     path, name = TESTS_ROOT.parent / match.group(1), match.group(2)
     if not TESTS_ROOT.is_dir():
-        return None  # an installed package has no tests beside it: the test suite checks them (tests/test_hazards.py)
+        return None  # an installed package has no tests beside it; the test suite checks them (tests/safety_case.py)
     if not path.is_file():
         return f"no test file {match.group(1)}"
     if not re.search(rf"^(async )?def {name}\(", path.read_text(), re.MULTILINE):
         return f"no test {name} in {match.group(1)}"
     return None
-
-
-def _sources(kb: m.KnowledgeBase, where: str, rid: str, field: str, ids: Iterable[str]) -> None:
-    for sid in ids:
-        if sid not in kb.index["sources"]:
-            _fail(where, rid, field, f"unknown source {sid!r}")
-    if not tuple(ids):
-        _fail(where, rid, field, "at least one source is required")
-
-
-def _fail(file: str, record: str, field: str, message: str) -> None:
-    raise KnowledgeError(file, record, field, message)
