@@ -75,6 +75,7 @@ def _personal(p: TreatmentPlan, factors: Factors, tries: Tries) -> bool:
 
 
 def _reads(report: Report, factors: Factors, stages: tuple[Stage, ...]) -> dict[str, dict[str, object]]:
+    tried: dict[str, object] = {"tried": tuple(f"{t.treatment_id}:{t.outcome.value}" for t in report.tried)}
     return {
         "contraindications": {"reported": tuple(factors.known), "not ruled out": tuple(factors.possible)},
         "evidence": {"evidence": "direction and certainty of each option"},
@@ -87,6 +88,6 @@ def _reads(report: Report, factors: Factors, stages: tuple[Stage, ...]) -> dict[
         "red-flag-holds": {"red_flags": report.red_flags},
         "screening-hold": {"red_flags_screened": report.red_flags_screened},
         "preferences": {"avoid": report.avoid},
-        "prior-tries": {"tried": tuple(f"{t.treatment_id}:{t.outcome.value}" for t in report.tried)},
-        "drug-classes": {"tried": tuple(f"{t.treatment_id}:{t.outcome.value}" for t in report.tried)},
+        "prior-tries": tried,
+        "drug-classes": tried,
     }

@@ -51,7 +51,7 @@ def split(
 ) -> Split:
     """Which treatments the rules exclude and why; from the shared split of the situation (possible stages, which
     specialist options meet their criteria) for plans the report does not otherwise touch."""
-    opened = frozenset(p.treatment.id for p in ready.specialist if criteria_met(p, report, tries, ready))
+    opened = frozenset(p.treatment.id for p in ready.specialist if criteria_met(p, report, ready))
     situation = (stages, opened)
     shared = ready.baselines.get(situation)
     if shared is None:
@@ -60,8 +60,7 @@ def split(
         )
         ready.baselines[situation] = shared
     held = list(tri.holds) if tri.screened else [*tri.holds, *SCREENING_HOLDS]
-    bad = [tid for tid, outcomes in tries.items() if not BAD_REACTIONS.isdisjoint(outcomes)]
-    touched = ready.touched((*factors.known, *factors.possible), held, report.avoid, (*tries, *bad))
+    touched = ready.touched((*factors.known, *factors.possible), held, report.avoid, tries)
     entries = list(shared.entries)
     for i in touched:
         p, entry = ready.treatments[i], entries[i]
@@ -136,7 +135,7 @@ def class_cautions(p: TreatmentPlan, tries: Tries, lang: str) -> tuple[Caution, 
     return tuple(Caution("tried", cls.reaction, cls.reaction_reason.get_text(lang)) for cls in classes.values())
 
 
-def criteria_met(p: TreatmentPlan, report: Report, tries: Tries, ready: Prepared) -> bool:
+def criteria_met(p: TreatmentPlan, report: Report, ready: Prepared) -> bool:
     """A specialist option's own criteria; an unanswered question never meets one."""
     c = p.criteria
     if c is None or c.never:

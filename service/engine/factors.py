@@ -15,6 +15,7 @@ QUESTION_OF = {
     FactorKind.MEDICATION: "medications",
 }
 WEEKS = "pregnancy_weeks"
+FIELD_ORDER = tuple(Report.__dataclass_fields__)  # request fields, in the order the request and answers list them
 STAGES = tuple(Stage)
 
 
@@ -131,9 +132,8 @@ def derive_factors(report: Report, kb: KnowledgeBase) -> Factors:
         unanswered.append("red_flags_screened")
     for fid in known:
         possible.pop(fid, None)
-    order = {name: i for i, name in enumerate(Report.__dataclass_fields__)}
     return Factors(
-        dict(sorted(known.items())), dict(sorted(possible.items())), tuple(sorted(unanswered, key=order.__getitem__))
+        dict(sorted(known.items())), dict(sorted(possible.items())), tuple(f for f in FIELD_ORDER if f in unanswered)
     )
 
 

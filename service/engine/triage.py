@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from service.engine.factors import Factors, least_days
+from service.engine.factors import FIELD_ORDER, Factors, least_days
 from service.engine.models import Factor, Invasiveness, KnowledgeBase, Msg, Outcome, RedFlag, Report, Stage, Urgency
 from service.engine.prepared import Prepared
 from service.engine.results import Reason, Trace
@@ -17,7 +17,6 @@ ADEQUATE_TRIAL_WEEKS = 6
 SEVERE_PAIN = 7  # on the 0-10 scale
 UNDER_16 = "age-under-16"
 WORSENING_FLAG = "worsening-or-not-improving"
-FIELD_ORDER = tuple(Report.__dataclass_fields__)
 # Until every warning-sign question is answered: hands-on, needles, devices, injections and surgery wait.
 SCREENING_HOLDS = (Invasiveness.MINIMAL, Invasiveness.PROCEDURE, Invasiveness.SURGICAL)
 

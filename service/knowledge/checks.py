@@ -129,9 +129,9 @@ def _criteria(kb: m.KnowledgeBase, where: str, t: m.Treatment) -> None:
 
 def _time_frame(kb: m.KnowledgeBase, flag: m.RedFlag) -> None:
     """A flag's meaning says how soon in its own level's words, and never in a less urgent level's words."""
-    frames = {a.level: a.time_frame.get_text(lang) for a in kb.triage_actions for lang in a.time_frame}
     order = list(m.Urgency)
     for lang in flag.meaning:
+        frames = {a.level: a.time_frame.get_text(lang) for a in kb.triage_actions}  # in the meaning's language
         text = flag.meaning.get_text(lang).lower()
         own = frames.get(flag.urgency, "").lower()
         if own and own not in text:

@@ -31,7 +31,7 @@ def test_split_matches_every_rule_on_every_treatment(report):
     done = split(report, factors, stages, tri, tries, ready)
     excluded, kept = [], []
     for p in ready.treatments:
-        opened = frozenset(q.treatment.id for q in ready.specialist if criteria_met(q, report, tries, ready))
+        opened = frozenset(q.treatment.id for q in ready.specialist if criteria_met(q, report, ready))
         reasons = exclusions(p, report, factors, tuple(situational(p, stages, ready, opened)), tri, tries, ready)
         if reasons:
             excluded.append(Excluded(p.treatment, tuple(reasons)))
