@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-API_VERSION = "1.1.0"  # 1.1: the soon level, unanswered fields (null), impossible reports refused, the safety case
+API_VERSION = "1.2.0"  # 1.2: rules say their basis, clinician wording and whether verified; one question per ask
+# 1.1: the soon level, unanswered fields (null), impossible reports refused, the safety case
 
 
 class Config:

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, settings
 from service import create_app
 from service.knowledge import load_knowledge
 
-pytest_plugins = ["tests.safety_case"]
+pytest_plugins = ["tests.safety_case", "tests.content_report"]
 
 
 # Property tests: the same reports on every run in CI (derandomised, no example database), many fresh ones to explore.

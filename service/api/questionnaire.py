@@ -19,7 +19,7 @@ def _options(kb: KnowledgeBase, source: str | None) -> list[dict[str, object]]:
     if source == "treatments":
         return [{"value": t.id, "label": t.name} for t in kb.treatments]
     if source == "red_flags":
-        return [{"value": f.id, "label": f.question} for f in kb.red_flags]
+        return [{"value": f.id, "label": " ".join(q.get_text() for q in f.questions)} for f in kb.red_flags]
     kind = source.split(":", 1)[1]
     return [{"value": f.id, "label": f.label} for f in kb.factors if isinstance(f, Factor) and f.kind.value == kind]
 
@@ -29,8 +29,8 @@ def questions(kb: KnowledgeBase) -> list[dict[str, object]]:
     flags = sorted(kb.red_flags, key=lambda f: URGENCY_ORDER.index(f.urgency))
     out: list[dict[str, object]] = [
         {
-            "id": f"red-flag-{f.id}",
-            "prompt": f.question,
+            "id": f"red-flag-{f.id}" + (f"-{n}" if n > 1 else ""),
+            "prompt": q,
             "help": f.meaning,
             "answer_type": "boolean",
             "field": "red_flags",
@@ -40,6 +40,7 @@ def questions(kb: KnowledgeBase) -> list[dict[str, object]]:
             "options": [],
         }
         for f in flags
+        for n, q in enumerate(f.questions, 1)
     ]
     for q in kb.questions:
         low, high = RANGES.get(q.field, (None, None))

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from service.ehr.chart import Chart
 from service.ehr.codes import CodeMap
 from service.ehr.unread import unread_line
-from service.engine.models import KnowledgeBase, Msg, Treatment
-from service.engine.results import Excluded, Reason
+from service.engine.models import Direction, Evidence, KnowledgeBase, Msg, StageEvidence, Treatment
+from service.engine.results import Excluded, Reason, Result
 from service.engine.say import UNANSWERED
 
 SUMMARY_MAX = 139  # the spec: "<140-character summary"
@@ -109,8 +109,16 @@ def links(ctx: Context, chart: Chart, treatment: Treatment | None = None) -> lis
     return out
 
 
-def grade(t: Treatment) -> str:
-    e = t.evidence
+def evidence(t: Treatment, result: Result) -> Evidence | StageEvidence:
+    """The option's evidence at the patient's stage (it can differ: opioids); with the stage unknown, the stage
+    graded against where there is one (the safer reading)."""
+    if not result.stage_assumed:
+        return t.evidence.at(result.stage)
+    return next((e for e in t.evidence.by_stage if e.direction is Direction.AGAINST), t.evidence)
+
+
+def grade(t: Treatment, result: Result) -> str:
+    e = evidence(t, result)
     return f"{e.direction.value.replace('_', ' ')}, strength {e.strength.value}; {e.certainty.value.replace('_', ' ')} certainty"
 
 
@@ -144,12 +152,18 @@ def personal_exclusion(ctx: Context, excluded: Excluded) -> str:
     """Why an option does not suit this patient: the knowledge's reason for each recorded factor, then the
     factors the record does not rule out (named only; the unread lines say what was not recorded)."""
     rules = [x for x in excluded.reasons if x.rule == "contraindications"]
-    said = [x.text for x in rules if x.code != Msg.NOT_RULED_OUT.value]
+    said = [clinician_text(excluded.treatment, x, ctx.lang) for x in rules if x.code != Msg.NOT_RULED_OUT.value]
     open_ = [factor_label(ctx, x.factors[0]) for x in rules if x.code == Msg.NOT_RULED_OUT.value and x.factors]
     if open_:
         clause = ctx.texts["not_ruled_out"].format(what="; ".join(dict.fromkeys(open_)))
         said.append(clause[:1].upper() + clause[1:] + ".")
     return " ".join(said)
+
+
+def clinician_text(t: Treatment, reason: Reason, lang: str) -> str:
+    """A contraindication in the rule's clinician wording (the patient wording where a rule has none)."""
+    rule = next((r for r in t.rules if r.factor in reason.factors and r.clinician is not None), None)
+    return rule.clinician.get_text(lang) if rule is not None and rule.clinician is not None else reason.text
 
 
 def reason_text(ctx: Context, reason: Reason, unanswered: Iterable[str]) -> str:

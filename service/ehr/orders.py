@@ -9,6 +9,7 @@ from service.ehr import fhir_in as f
 from service.ehr.cards import (
     Context,
     card,
+    evidence,
     factor_label,
     grade,
     links,
@@ -132,7 +133,7 @@ def stance_card(ctx: Context, order: Order, chart: Chart, result: Result) -> dic
     """The guideline stance on this medicine for sciatica, per source, and what the engine says for this patient."""
     t = order.treatment
     assert t is not None
-    e, texts = t.evidence, ctx.texts["stance"]
+    e, texts = evidence(t, result), ctx.texts["stance"]
     against = e.direction is Direction.AGAINST
     sources = ctx.kb.index["sources"]
     stances = [f"- **{g.system}** ({sources[g.source].publisher}, {g.source}): {g.grade}" for g in e.source_grades]
@@ -147,10 +148,10 @@ def stance_card(ctx: Context, order: Order, chart: Chart, result: Result) -> dic
     )
     key = "summary_against" if against else "summary_other"
     summary = texts[key].format(
-        drug=order.label, certainty=e.certainty.value.replace("_", " "), direction=e.direction.value
+        drug=order.label, certainty=e.certainty.value.replace("_", " "), direction=e.direction.value.replace("_", " ")
     )
     detail = [
-        f"**{t.name.get_text(ctx.lang)}:** {grade(t)}. {e.summary.get_text(ctx.lang)}",
+        f"**{t.name.get_text(ctx.lang)}:** {grade(t, result)}. {(e.clinician or e.summary).get_text(ctx.lang)}",
         "**Guideline stance by source:**\n" + "\n".join(stances),
         f"**For this patient:** {personal.strip()}",
         record_line(ctx, chart),
@@ -160,7 +161,7 @@ def stance_card(ctx: Context, order: Order, chart: Chart, result: Result) -> dic
     return card(
         ctx,
         summary,
-        "warning" if against else "info",
+        "warning" if against or excluded else "info",  # the knowledge would not offer it to this patient
         detail,
         **removal(ctx, order.ref, f"Remove {order.label}", against),
         links=links(ctx, chart, t),

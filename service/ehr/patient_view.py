@@ -73,7 +73,7 @@ def plan_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:
     texts, lang = ctx.texts["plan"], ctx.lang
     shown = result.recommendations[: texts["limit"]]
     options = [
-        f"{r.rank}. **{r.treatment.name.get_text(lang)}** - {grade(r.treatment)}"
+        f"{r.rank}. **{r.treatment.name.get_text(lang)}** - {grade(r.treatment, result)}"
         + (
             f" (caution: {', '.join(dict.fromkeys(factor_label(ctx, c.factor) for c in r.cautions))})"
             if r.cautions

@@ -75,9 +75,7 @@ def _entry(p: TreatmentPlan, reasons: list[Reason]) -> Entry:
 def situational(p: TreatmentPlan, stages: tuple[Stage, ...], ready: Prepared, opened: frozenset[str]) -> list[Reason]:
     """The reasons that depend only on the situation: evidence, stage fit (every possible stage) and, for a
     specialist option, its own criteria (`opened`: the specialist options whose criteria the report meets)."""
-    out = []
-    if p.evidence_reason:
-        out.append(p.evidence_reason)
+    out = list(dict.fromkeys(r for r in (p.evidence_reasons[STAGE_INDEX[s]] for s in stages) if r is not None))
     if not all(p.fits[STAGE_INDEX[s]] for s in stages):
         out.append(ready.not_for_stage)
     if p.gate_reason is not None and p.treatment.id not in opened:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from service.engine.models import CannabisStatus, Factor, FactorKind, KnowledgeBase, Report, Stage
@@ -32,6 +33,20 @@ class Factors:
         return self.known | self.possible if self.possible else self.known
 
 
+def current_ids(report: Report, kb: KnowledgeBase) -> Report:
+    """The report with each retired treatment id it names as the options that replaced it (heat-and-cold: heat,
+    cold), so an app built on an older content version keeps working."""
+    replaced = kb.index["replaced"]
+    if not any(t.treatment_id in replaced for t in report.tried):
+        return report
+    tried = tuple(
+        dataclasses.replace(t, treatment_id=new)
+        for t in report.tried
+        for new in replaced.get(t.treatment_id, (t.treatment_id,))
+    )
+    return dataclasses.replace(report, tried=tried)
+
+
 def check_report(report: Report, kb: KnowledgeBase) -> list[tuple[str, str]]:
     """Problems with the report's ids and combinations, as (field path, message) pairs."""
     problems: list[tuple[str, str]] = []
@@ -47,7 +62,7 @@ def check_report(report: Report, kb: KnowledgeBase) -> list[tuple[str, str]]:
         if flag not in kb.index["red_flags"]:
             problems.append((f"red_flags.{i}", f"Unknown red flag id {flag!r}; see GET /v1/red-flags."))
     for i, tried in enumerate(report.tried):
-        if tried.treatment_id not in kb.index["treatments"]:
+        if tried.treatment_id not in kb.index["treatments"] and tried.treatment_id not in kb.index["replaced"]:
             problems.append(
                 (f"tried.{i}.treatment_id", f"Unknown treatment id {tried.treatment_id!r}; see GET /v1/treatments.")
             )

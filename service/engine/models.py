@@ -116,6 +116,22 @@ class SourceType(enum.Enum):
     GRADING_SYSTEM = "grading_system"
     PATIENT_INFORMATION = "patient_information"
     COHORT = "cohort"
+    LABEL = "label"  # a product label, prescribing information or medication guide
+    FORMULARY = "formulary"  # a national formulary (BNF, NHS medicines pages)
+    LAW = "law"  # a law register or a government page stating the law
+
+
+class Claim(enum.Enum):
+    """What kind of statement a rule makes, and so which sources can state it."""
+
+    DRUG_SAFETY = "drug_safety"  # a caution about a medicine or supplement (regulator, label, formulary, guideline)
+    TREATMENT_SAFETY = "treatment_safety"  # a risk of a procedure, hands-on care, a device, heat or exercise
+    LAW = "law"  # what the law allows
+
+
+class Basis(enum.Enum):
+    SOURCE = "source"  # the cited sources state it
+    CLINICAL_CONVENTION = "clinical-convention"  # no source found that states it: unverified, shown as such
 
 
 class DisclaimerTrigger(enum.Enum):
@@ -217,6 +233,20 @@ class SourceGrade:
 
 
 @dataclass(frozen=True)
+class StageEvidence:
+    """The evidence for some stages, where it differs from the option's evidence for the others."""
+
+    stages: tuple[Stage, ...]
+    certainty: Certainty
+    direction: Direction
+    strength: Strength
+    summary: Text
+    source_grades: tuple[SourceGrade, ...]
+    clinician: Text
+    stance: Text | None = None
+
+
+@dataclass(frozen=True)
 class Evidence:
     certainty: Certainty
     direction: Direction
@@ -225,6 +255,12 @@ class Evidence:
     summary: Text
     source_grades: tuple[SourceGrade, ...]
     stance: Text | None = None  # what an exclusion on this evidence says, where the generic wording would mislead
+    clinician: Text | None = None  # for EHR cards: short, technical, the grade in the guideline's words
+    by_stage: tuple[StageEvidence, ...] = ()  # where the evidence differs by stage (opioids: chronic vs acute)
+
+    def at(self, stage: Stage) -> Evidence | StageEvidence:
+        """The evidence for `stage`: its own entry where the evidence differs by stage, else this block."""
+        return next((e for e in self.by_stage if stage in e.stages), self)
 
 
 @dataclass(frozen=True)
@@ -236,6 +272,10 @@ class FactorRule:
     reason: Text
     sources: tuple[str, ...]
     code: Msg = Msg.CONTRAINDICATED  # the reason code an exclusion carries (under_16, already_taking for group rules)
+    clinician: Text | None = None  # for EHR cards: the caution in clinical terms
+    basis: Basis = Basis.SOURCE
+    # Worked out by the loader, never written: a source we read at its publisher states it.
+    verified: bool = field(default=False, metadata={"computed": True})
 
 
 @dataclass(frozen=True)
@@ -291,6 +331,7 @@ class Treatment:
     exercises: tuple[Exercise, ...] = ()
     drugs: tuple[Drug, ...] = ()
     criteria: Criteria | None = None  # specialist options (injection, surgery) only
+    replaces: tuple[str, ...] = ()  # retired ids this option took over (a request naming one means all successors)
 
     @property
     def requires_clinician(self) -> bool:
@@ -311,12 +352,13 @@ class Tip:
     from_article: bool = False
     supports: tuple[str, ...] = ()  # treatment ids the tip advises doing: dropped when the answer excludes one
     safety_net: bool = False  # what to watch for while waiting: given even when every option is on hold (urgent)
+    rule_claim: Claim = Claim.TREATMENT_SAFETY  # what its rules are about (drug_safety for medicine advice)
 
 
 @dataclass(frozen=True)
 class RedFlag:
     id: str
-    question: Text
+    questions: tuple[Text, ...]  # each asks one thing; yes to any of them reports this flag
     meaning: Text
     urgency: Urgency
     sources: tuple[str, ...]
@@ -348,6 +390,8 @@ class Source:
     year: int
     publisher: str
     type: SourceType
+    verified: bool  # read at its publisher; false: identifier or wording seen only second-hand or not at all
+    states: tuple[Claim, ...]  # the kinds of rule this source can back (checked against its type)
     doi: str | None = None
     pmid: str | None = None
     url: str | None = None
@@ -437,6 +481,9 @@ class DrugClass:
     taking: str | None = None  # the medication factor of someone already taking one
     taking_level: RuleLevel | None = None
     taking_reason: Text | None = None
+    reaction_clinician: Text | None = None
+    taking_clinician: Text | None = None
+    basis: Basis = Basis.SOURCE
 
 
 @dataclass(frozen=True)
@@ -450,6 +497,8 @@ class GroupRule:
     reason: Text
     sources: tuple[str, ...]
     code: Msg = Msg.CONTRAINDICATED
+    clinician: Text | None = None
+    basis: Basis = Basis.SOURCE
 
 
 @dataclass(frozen=True)
@@ -461,6 +510,8 @@ class Combination:
     reason: Text
     next_step: Text
     sources: tuple[str, ...]
+    clinician: Text | None = None
+    basis: Basis = Basis.SOURCE
     all_of: tuple[str, ...] = ()  # factor ids (medicines, conditions, pregnancy) that must all be present
     any_of: tuple[str, ...] = ()  # ... and at least `at_least` of these
     at_least: int = 0

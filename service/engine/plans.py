@@ -13,11 +13,13 @@ from service.engine.models import (
     Criteria,
     Direction,
     DrugClass,
+    Evidence,
     FactorRule,
     Invasiveness,
     Msg,
     RuleLevel,
     Stage,
+    StageEvidence,
     Tip,
     Treatment,
 )
@@ -82,14 +84,14 @@ def _applying(entries: tuple[tuple[str, T], ...], factors: Factors, unknown: Cal
 class TreatmentPlan:
     treatment: Treatment
     rules: Rules
-    evidence_reason: Reason | None  # graded against, or no recommendation on very low certainty
+    evidence_reasons: tuple[Reason | None, ...]  # by STAGE_INDEX: graded against, or none on very low certainty
     fits: tuple[bool, ...]  # by STAGE_INDEX
     criteria: Criteria | None  # a specialist option's own criteria
     gate_reason: Reason | None  # why a specialist option is not in view when its criteria are not met
     category: Category
     invasiveness: Invasiveness
     classes: tuple[DrugClass, ...]  # the drug classes it belongs to
-    supported: bool  # for/conditional at better than very low certainty
+    supported: bool  # for/conditional at better than very low certainty (at every stage)
     order: tuple[object, ...]  # rank key after prior tries: weak last, least invasive, direction, certainty, id
     listed_because: tuple[tuple[Reason, ...], ...]  # the reasons a recommendation always carries, by STAGE_INDEX
     plain_because: tuple[tuple[Reason, ...], ...]  # all its reasons when no caution applies and it was not tried
@@ -104,24 +106,37 @@ class TipPlan:
     plain: TipAdvice  # the advice when none of its rules' factors is active
 
 
+def _supported(ev: Evidence | StageEvidence) -> bool:
+    return ev.direction in SUPPORTED and ev.certainty is not Certainty.VERY_LOW
+
+
+def _evidence_reason(ev: Evidence | StageEvidence, say: Say) -> Reason | None:
+    """Why the evidence alone keeps an option out at a stage: graded against, or no recommendation on very low
+    certainty; in the option's own words (stance) where the generic wording would mislead."""
+    if ev.direction is Direction.AGAINST:
+        code = Msg.EVIDENCE_AGAINST
+    elif ev.direction is Direction.NO_RECOMMENDATION and ev.certainty is Certainty.VERY_LOW:
+        code = Msg.INSUFFICIENT_EVIDENCE
+    else:
+        return None
+    if ev.stance is not None:
+        return Reason("evidence", code.value, ev.stance.get_text(say.lang))
+    return say.reason("evidence", code)
+
+
 def treatment_plan(t: Treatment, say: Say, classes: tuple[DrugClass, ...]) -> TreatmentPlan:
     ev = t.evidence
-    supported = ev.direction in SUPPORTED and ev.certainty is not Certainty.VERY_LOW
-    evidence_reason = None
-    if ev.direction is Direction.AGAINST:
-        evidence_reason = say.reason("evidence", Msg.EVIDENCE_AGAINST)
-        if ev.stance is not None:
-            evidence_reason = Reason("evidence", Msg.EVIDENCE_AGAINST.value, ev.stance.get_text(say.lang))
-    elif ev.direction is Direction.NO_RECOMMENDATION and ev.certainty is Certainty.VERY_LOW:
-        evidence_reason = say.reason("evidence", Msg.INSUFFICIENT_EVIDENCE)
+    by_stage = tuple(ev.at(stage) for stage in STAGES)
+    evidence_reasons = tuple(_evidence_reason(e, say) for e in by_stage)
+    supported = all(_supported(e) for e in by_stage)
     specialist = t.invasiveness in SPECIALIST
     listed_because = []
     for stage in STAGES:
         reasons = [
-            say.reason("evidence", Msg.EVIDENCE_SUPPORTS if supported else Msg.EVIDENCE_UNCERTAIN),
+            say.reason("evidence", Msg.EVIDENCE_SUPPORTS if _supported(ev.at(stage)) else Msg.EVIDENCE_UNCERTAIN),
             say.reason("stage-fit", Msg.FITS_STAGE, STAGE_FIELDS),
         ]
-        if stage is Stage.ACUTE and t.invasiveness is Invasiveness.NONE and supported:
+        if stage is Stage.ACUTE and t.invasiveness is Invasiveness.NONE and _supported(ev.at(stage)):
             reasons.append(say.reason("first-line", Msg.FIRST_LINE, STAGE_FIELDS))
         if specialist:
             reasons.append(say.reason("specialist-gate", Msg.SPECIALIST_OPTION, GATE_FIELDS))
@@ -140,7 +155,7 @@ def treatment_plan(t: Treatment, say: Say, classes: tuple[DrugClass, ...]) -> Tr
             "specialist-gate", Msg.NEEDS_ASSESSMENT_FIRST.value, t.criteria.text.get_text(say.lang), GATE_FIELDS
         )
     return TreatmentPlan(
-        t, Rules.of(t.rules, say.lang), evidence_reason, tuple(stage in t.stages for stage in STAGES), t.criteria,
+        t, Rules.of(t.rules, say.lang), evidence_reasons, tuple(stage in t.stages for stage in STAGES), t.criteria,
         gate, t.category, t.invasiveness, tuple(c for c in classes if t.id in c.members), supported, order,
         tuple(listed_because), tuple(because + clinician for because in listed_because),
     )  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.engine.assess import assess
-from service.engine.factors import Factors, derive_factors, possible_stages
+from service.engine.factors import Factors, current_ids, derive_factors, possible_stages
 from service.engine.models import DEFAULT_LANGUAGE, DisclaimerTrigger, KnowledgeBase, Msg, Report, Stage, Urgency
 from service.engine.plans import SPECIALIST
 from service.engine.prepared import Prepared, prepared
@@ -14,6 +14,7 @@ from service.engine.triage import UNDER_16, triage
 def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> Result:
     """The whole answer for `report`; the report's ids must have passed check_report."""
     ready, trace = prepared(kb, lang), Trace()
+    report = current_ids(report, kb)
     say = ready.say
     factors = derive_factors(report, kb)
     trace.add(

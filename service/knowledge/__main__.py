@@ -1,15 +1,14 @@
-"""Validate the knowledge files: `python -m service.knowledge [DIR]` prints a summary or the first defect."""
+"""Validate the knowledge files and print the content report: `python -m service.knowledge [DIR]`."""
 
 import sys
+from datetime import date
 
 from service.knowledge import KnowledgeError, load_knowledge
+from service.knowledge.report import content_report
 
 try:
     kb = load_knowledge(sys.argv[1] if len(sys.argv) > 1 else None)
 except KnowledgeError as exc:
     print(f"knowledge error: {exc}", file=sys.stderr)
     sys.exit(1)
-print(
-    f"ok: content {kb.content_version} ({kb.content_hash[:12]}): {len(kb.treatments)} treatments, "
-    f"{len(kb.tips)} tips, {len(kb.red_flags)} red flags, {len(kb.factors)} factors, {len(kb.sources)} sources"
-)
+print("ok:", "\n".join(content_report(kb, date.today())))

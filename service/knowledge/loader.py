@@ -15,6 +15,7 @@ import yaml
 
 from service.engine import hazards as h
 from service.engine import models as m
+from service.knowledge.attribution import check_attribution
 from service.knowledge.checks import check_references
 from service.knowledge.errors import KnowledgeError
 from service.knowledge.records import RecordError, build
@@ -77,6 +78,10 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
     kinds = ("treatments", "tips", "red_flags", "factors", "sources", "drug_classes", "combinations", "hazards")
     index = {kind: _index(parts[kind], files[kind]) for kind in kinds}
     _index(parts["group_rules"], files["group_rules"])
+    index["replaced"] = _replaced(parts["treatments"], index["treatments"])
+    for key in ("treatments", "tips"):
+        parts[key] = tuple(_verified(x, index["sources"]) for x in parts[key])
+        index[key] = {x.id: x for x in parts[key]}
     kb = m.KnowledgeBase(
         content_version=version,
         content_hash=digest.hexdigest(),
@@ -85,6 +90,7 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
         **parts,
     )
     check_references(kb)
+    check_attribution(kb)
     check_safety_case(kb)
     return kb
 
@@ -104,13 +110,18 @@ def _with_shared_rules(
     out = []
     for t in treatments:
         extra = [
-            m.FactorRule(g.factor, g.level, g.reason, g.sources, g.code)
+            m.FactorRule(g.factor, g.level, g.reason, g.sources, g.code, g.clinician, g.basis)
             for g in groups
             if t.invasiveness in g.invasiveness
         ]
         for c in classes:
             if t.id in c.members and c.taking and c.taking_level and c.taking_reason:
-                extra.append(m.FactorRule(c.taking, c.taking_level, c.taking_reason, c.sources, m.Msg.ALREADY_TAKING))
+                extra.append(
+                    m.FactorRule(
+                        c.taking, c.taking_level, c.taking_reason, c.sources, m.Msg.ALREADY_TAKING, c.taking_clinician,
+                        c.basis,
+                    )
+                )  # fmt: skip
         if extra:
             sources = tuple(dict.fromkeys((*t.sources, *(sid for rule in extra for sid in rule.sources))))
             t = dataclasses.replace(t, rules=(*t.rules, *extra), sources=sources)
@@ -164,6 +175,28 @@ def _treatments(folder: Traversable, digest: Any, langs: frozenset[str]) -> tupl
             raise KnowledgeError(name, treatment.id, "id", "must equal the file name")
         out.append(treatment)
     return tuple(out)
+
+
+def _verified(item: Any, sources: dict[str, m.Source]) -> Any:
+    """The record with each rule marked verified when a source read at its publisher states it."""
+    rules = tuple(
+        dataclasses.replace(
+            r, verified=r.basis is m.Basis.SOURCE and any(s in sources and sources[s].verified for s in r.sources)
+        )
+        for r in item.rules
+    )
+    return dataclasses.replace(item, rules=rules)
+
+
+def _replaced(treatments: tuple[m.Treatment, ...], current: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Retired treatment id -> the ids that replaced it; a retired id must not be a current one."""
+    out: dict[str, tuple[str, ...]] = {}
+    for t in treatments:
+        for old in t.replaces:
+            if old in current:
+                raise KnowledgeError("treatments/", t.id, "replaces", f"{old!r} is a current treatment id")
+            out[old] = (*out.get(old, ()), t.id)
+    return out
 
 
 def _index(records: tuple[Any, ...], file: str) -> dict[str, Any]:

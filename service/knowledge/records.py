@@ -26,7 +26,8 @@ class RecordError(Exception):
 @functools.cache
 def _shape(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
     """A model's type hints and init fields, worked out once per class (resolving string hints is the slow part)."""
-    return typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls) if f.init}
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init and not f.metadata.get("computed")}
+    return typing.get_type_hints(cls), fields
 
 
 def build(cls: type, data: Any, languages: frozenset[str], path: str = "") -> Any:

@@ -7,16 +7,18 @@ import marshmallow as ma
 from service.engine.models import (
     CannabisStatus,
     Certainty,
+    Claim,
     Direction,
     DisclaimerTrigger,
     FactorKind,
     Invasiveness,
+    RedFlag,
     SourceType,
     Stage,
     Strength,
     Urgency,
 )
-from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, doc, enum_field, integer, text
+from service.schemas.base import LANG, MAX_ITEMS, RANGES, BaseSchema, doc, enum_field, integer, text
 from service.schemas.evidence import EvidenceSchema, RuleSchema
 
 
@@ -44,7 +46,14 @@ class TipSchema(BaseSchema):
 
 class RedFlagSchema(BaseSchema):
     id = ma.fields.String(metadata=doc("Red flag id, used in a recommendation request.", "saddle-numbness"))
-    question = text("Yes/no question a person can answer.")
+    questions = ma.fields.List(
+        text("One yes/no question."),
+        metadata=doc("Yes/no questions, each asking one thing; a yes to any of them reports this red flag."),
+    )
+    question = ma.fields.Method(
+        "_question",
+        metadata=doc("Deprecated: the questions above in one string. Ask `questions` one by one instead.", None),
+    )
     meaning = text("What a yes may mean.")
     urgency = enum_field(Urgency, "How soon to get care when the answer is yes.", "emergency")
     escalates_with = ma.fields.List(
@@ -55,6 +64,9 @@ class RedFlagSchema(BaseSchema):
         metadata=doc("Kinds of option held until a clinician has assessed this sign.", ["minimal", "procedure"]),
     )
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids.", ["S30", "S31"]))
+
+    def _question(self, flag: RedFlag) -> str:
+        return " ".join(q.get_text(LANG.get()) for q in flag.questions)
 
 
 class FactorSchema(BaseSchema):
@@ -90,7 +102,16 @@ class SourceSchema(BaseSchema):
     doi = ma.fields.String(allow_none=True, metadata=doc("DOI.", None))
     pmid = ma.fields.String(allow_none=True, metadata=doc("PubMed id.", None))
     url = ma.fields.String(allow_none=True, metadata=doc("URL.", "https://www.nice.org.uk/guidance/ng59"))
-    note = text("Notes, e.g. an identifier not yet verified.", allow_none=True)
+    note = text(
+        "What we rely on it for and where it says so; an identifier not verified is said here.", allow_none=True
+    )
+    states = ma.fields.List(
+        enum_field(Claim, "Kind of rule."),
+        metadata=doc("Kinds of rule it can back (a law only by a law source, a safety rule by a safety source).", []),
+    )
+    verified = ma.fields.Boolean(
+        metadata=doc("True when read at its publisher; false: identifier or wording seen second-hand only.", True)
+    )
 
 
 class DisclaimerSchema(BaseSchema):
@@ -161,12 +182,22 @@ class CountsSchema(BaseSchema):
     sources = integer("Sources.", 45, 0, MAX_ITEMS)
 
 
+class ClaimCountsSchema(BaseSchema):
+    rules = integer(
+        "Safety rules (contraindications, cautions, medicine combinations, drug classes).", 200, 0, MAX_ITEMS
+    )
+    verified = integer("Stated by a source read at its publisher.", 150, 0, MAX_ITEMS)
+    second_hand = integer("Stated by a source seen only second-hand or in a copy.", 20, 0, MAX_ITEMS)
+    clinical_convention = integer("No source found that states it: clinical convention, unverified.", 10, 0, MAX_ITEMS)
+
+
 class MetaSchema(BaseSchema):
     content_version = ma.fields.String(metadata=doc("Semantic version of the clinical content.", "1.0.0"))
     content_hash = ma.fields.String(metadata=doc("SHA-256 of the content files."))
     api_version = ma.fields.String(metadata=doc("API version.", "1.0.0"))
     languages = ma.fields.List(ma.fields.String(), metadata=doc("Languages available.", ["en"]))
     counts = ma.fields.Nested(CountsSchema, metadata=doc("How many items of each kind."))
+    claims = ma.fields.Nested(ClaimCountsSchema, metadata=doc("How well the safety rules are sourced."))
     latest_review = ma.fields.Date(metadata=doc("Most recent clinical review date of any item.", "2026-11-20"))
     next_review_due = ma.fields.Date(metadata=doc("Earliest review due date of any item.", "2027-11-20"))
 

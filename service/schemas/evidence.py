@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from service.engine.models import Certainty, Direction, RuleLevel, Scope, Strength
+from service.engine.models import Basis, Certainty, Direction, RuleLevel, Scope, Stage, Strength
 from service.schemas.base import BaseSchema, doc, enum_field, text
 
 
@@ -29,6 +29,29 @@ class EvidenceSchema(EvidenceBriefSchema):
     stance = text(
         "What an exclusion on this evidence tells a person, where the generic wording would mislead.", allow_none=True
     )
+    clinician = text(
+        "The same for clinicians: the guideline's position in its own words, with the grades (EHR cards show it).",
+        "NICE NG59 (2016): do not offer bed rest. Certainty: moderate.",
+        allow_none=True,
+    )
+
+
+class StageEvidenceSchema(EvidenceBriefSchema):
+    stages = ma.fields.List(enum_field(Stage, "Stage."), metadata=doc("The stages this evidence is for.", ["chronic"]))
+    summary = text("What the evidence shows at these stages, in plain language.")
+    source_grades = ma.fields.List(ma.fields.Nested(SourceGradeSchema), metadata=doc("Per-source grades, verbatim."))
+    stance = text("What an exclusion at these stages tells a person.", allow_none=True)
+    clinician = text("The same for clinicians, with the grades.")
+
+
+class EvidenceStagedSchema(EvidenceSchema):
+    by_stage = ma.fields.List(
+        ma.fields.Nested(StageEvidenceSchema),
+        metadata=doc(
+            "Where the evidence differs by stage (opioids: against for chronic sciatica, uncertain for new): the "
+            "evidence for those stages; the block above is for the others."
+        ),
+    )
 
 
 class RuleSchema(BaseSchema):
@@ -39,4 +62,15 @@ class RuleSchema(BaseSchema):
         "exclude",
     )
     reason = text("Why, in plain language.", "Anti-inflammatory painkillers can harm the kidneys.")
-    sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids behind the rule.", ["S1"]))
+    clinician = text("The caution in clinical terms (EHR cards show it).", "NSAIDs: risk of renal impairment.")
+    sources = ma.fields.List(
+        ma.fields.String(), metadata=doc("Sources that state the rule (empty for a clinical convention).", ["S66"])
+    )
+    basis = enum_field(
+        Basis,
+        "source: the sources state it; clinical-convention: no source we could find states it (unverified).",
+        "source",
+    )
+    verified = ma.fields.Boolean(
+        metadata=doc("True when a source read at its publisher states it; false: a convention or second-hand.", True)
+    )

@@ -93,7 +93,10 @@ def test_meta_counts_match_lists(client):
 def test_questionnaire_asks_red_flags_first(client, kb):
     questions = client.get("/v1/questionnaire").json
     flags = [q for q in questions if q["field"] == "red_flags"]
-    assert len(flags) == len(kb.red_flags)
+    assert len(flags) == sum(len(f.questions) for f in kb.red_flags)  # one entry per question, each asks one thing
+    assert {q["value"] for q in flags} == {f.id for f in kb.red_flags}
+    assert len({q["id"] for q in flags}) == len(flags)
+    assert all(q["prompt"].count("?") == 1 for q in flags)
     assert questions[: len(flags)] == flags
     fields = {q["field"] for q in questions}
     assert {

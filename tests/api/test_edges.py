@@ -125,7 +125,7 @@ def test_health(client, kb):
     assert ready.json["content_version"] == kb.content_version and ready.headers["Cache-Control"] == "no-store"
 
 
-def test_metrics_count_requests_by_route_and_status(client):
+def test_metrics_count_requests_by_route_and_status(client, kb):
     client.get("/v1/treatments/nsaids")
     client.get("/v1/treatments/unknown")
     text = client.get("/metrics").get_data(as_text=True)
@@ -135,7 +135,7 @@ def test_metrics_count_requests_by_route_and_status(client):
             text,
         )
     assert "sciatica_http_request_duration_seconds_bucket" in text
-    assert 'sciatica_content_info{content_version="1.1.0"}' in text
+    assert f'sciatica_content_info{{content_version="{kb.content_version}"}}' in text
 
 
 def test_500_is_a_problem_without_internals():
