@@ -168,7 +168,11 @@ def clinician_text(t: Treatment, reason: Reason, lang: str) -> str:
 
 def reason_text(ctx: Context, reason: Reason, unanswered: Iterable[str]) -> str:
     """An engine reason as clinicians read it: a not-ruled-out reason loses its patient-facing opening ("You did
-    not tell us ...") and says which record gap left it open."""
+    not tell us ...") and says which record gap left it open; a medicine combination is said in clinician words."""
+    if reason.code == Msg.MEDICINE_COMBINATION.value:
+        combo = next((c for c in ctx.kb.combinations if c.parts(reason.factors) == reason.factors), None)
+        if combo is not None and combo.clinician is not None:
+            return combo.clinician.get_text(ctx.lang)
     if reason.code != Msg.NOT_RULED_OUT.value:
         return reason.text
     text, openings = reason.text, [m.text.get_text(ctx.lang) for m in ctx.kb.messages if m.id in UNANSWERED.values()]

@@ -25,7 +25,7 @@ from service.ehr.codes import CodeRule, first_match
 from service.ehr.medicines import drug_of
 from service.ehr.unread import not_ruled_out
 from service.engine.factors import Factors, derive_factors, stage_of
-from service.engine.models import Direction, FactorRule, Report, RuleLevel, Stage, Treatment
+from service.engine.models import Basis, Direction, FactorRule, Report, RuleLevel, Stage, Treatment
 from service.engine.results import Result
 
 ORDER_TYPES = ("MedicationRequest", "ServiceRequest")
@@ -95,7 +95,9 @@ def nsaid_card(ctx: Context, order: Order, chart: Chart, factors: Factors) -> di
 
     def line(r: FactorRule) -> str:
         why = f" ({not_ruled_out(ctx.texts, factors.possible[r.factor])})" if r.factor in factors.possible else ""
-        return f"- **{factor_label(ctx, r.factor)}**{why}: {r.reason.get_text(ctx.lang)} [{', '.join(r.sources)}]"
+        said = (r.clinician or r.reason).get_text(ctx.lang)
+        cited = ", ".join(r.sources) if r.basis is Basis.SOURCE else "clinical convention, no source found"
+        return f"- **{factor_label(ctx, r.factor)}**{why}: {said} [{cited}]"
 
     detail = [
         texts["lead"] if known else texts["lead_possible"],

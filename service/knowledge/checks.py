@@ -73,6 +73,8 @@ def _graded(kb: m.KnowledgeBase, where: str, item: Any) -> None:
     ev = item.evidence
     if not ev.source_grades:
         fail(where, rid, "evidence.source_grades", "at least one source grade is required")
+    if ev.clinician is None:
+        fail(where, rid, "evidence.clinician", "clinician wording is required (EHR cards show it)")
     for i, grade in enumerate(ev.source_grades):
         _cited(kb, where, item, f"evidence.source_grades[{i}].source", grade.source)
     no_strength = ev.direction in (m.Direction.NO_RECOMMENDATION, m.Direction.CONFLICTING)

@@ -20,6 +20,14 @@ class EvidenceBriefSchema(BaseSchema):
     strength = enum_field(Strength, "Strength of the recommendation.", "strong")
 
 
+class StageEvidenceSchema(EvidenceBriefSchema):
+    stages = ma.fields.List(enum_field(Stage, "Stage."), metadata=doc("The stages this evidence is for.", ["chronic"]))
+    summary = text("What the evidence shows at these stages, in plain language.")
+    source_grades = ma.fields.List(ma.fields.Nested(SourceGradeSchema), metadata=doc("Per-source grades, verbatim."))
+    stance = text("What an exclusion at these stages tells a person.", allow_none=True)
+    clinician = text("The same for clinicians, with the grades.")
+
+
 class EvidenceSchema(EvidenceBriefSchema):
     scope = enum_field(
         Scope, "Whether the evidence is about sciatica itself or indirect (low back pain).", "sciatica_specific"
@@ -32,19 +40,7 @@ class EvidenceSchema(EvidenceBriefSchema):
     clinician = text(
         "The same for clinicians: the guideline's position in its own words, with the grades (EHR cards show it).",
         "NICE NG59 (2016): do not offer bed rest. Certainty: moderate.",
-        allow_none=True,
     )
-
-
-class StageEvidenceSchema(EvidenceBriefSchema):
-    stages = ma.fields.List(enum_field(Stage, "Stage."), metadata=doc("The stages this evidence is for.", ["chronic"]))
-    summary = text("What the evidence shows at these stages, in plain language.")
-    source_grades = ma.fields.List(ma.fields.Nested(SourceGradeSchema), metadata=doc("Per-source grades, verbatim."))
-    stance = text("What an exclusion at these stages tells a person.", allow_none=True)
-    clinician = text("The same for clinicians, with the grades.")
-
-
-class EvidenceStagedSchema(EvidenceSchema):
     by_stage = ma.fields.List(
         ma.fields.Nested(StageEvidenceSchema),
         metadata=doc(

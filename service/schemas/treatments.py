@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from service.engine.models import Category, Certainty, Direction, Invasiveness, Stage
 from service.schemas.base import BaseSchema, doc, enum_field, integer, text
-from service.schemas.evidence import EvidenceBriefSchema, EvidenceStagedSchema, RuleSchema
+from service.schemas.evidence import EvidenceBriefSchema, EvidenceSchema, RuleSchema
 
 
 class ExerciseSchema(BaseSchema):
@@ -74,7 +74,7 @@ class TreatmentSchema(TreatmentSummarySchema):
         allow_none=True,
         metadata=doc("Specialist options only: all stated criteria must be met before it is suggested."),
     )
-    evidence = ma.fields.Nested(EvidenceStagedSchema, metadata=doc("Full evidence block."))
+    evidence = ma.fields.Nested(EvidenceSchema, metadata=doc("Full evidence block."))
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids (see /v1/sources).", ["S1", "S6"]))
     last_reviewed = ma.fields.Date(metadata=doc("Date of the last clinical review.", "2026-11-20"))
     next_review_due = ma.fields.Date(metadata=doc("Date the next review is due.", "2027-11-20"))

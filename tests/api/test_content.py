@@ -155,3 +155,35 @@ def test_docs_page_and_assets_are_served_locally(client):
 def test_root_points_to_docs_and_spec(client):
     body = client.get("/").json
     assert body["docs"] == "/docs" and body["openapi"] == "/openapi.json"
+
+
+def test_meta_counts_how_the_safety_rules_are_sourced(client):
+    claims = client.get("/v1/meta").json["claims"]
+    assert claims["rules"] == claims["verified"] + claims["second_hand"] + claims["clinical_convention"]
+    assert claims["rules"] > 150 and claims["clinical_convention"] > 0  # the unverified ones are counted, not hidden
+
+
+def test_each_rule_says_what_backs_it(client, kb):
+    sources = {s["id"]: s for s in client.get("/v1/sources").json}
+    seen = set()
+    for t in client.get("/v1/treatments?view=full").json:
+        for rule in t["cautions"]:
+            seen.add(rule["basis"])
+            assert rule["clinician"]
+            if rule["basis"] == "clinical-convention":
+                assert rule["sources"] == [] and rule["verified"] is False
+            else:
+                assert rule["sources"] and rule["verified"] == any(sources[s]["verified"] for s in rule["sources"])
+    assert seen == {"source", "clinical-convention"}
+
+
+def test_red_flags_ask_one_thing_per_question(client):
+    for flag in client.get("/v1/red-flags").json:
+        assert flag["questions"] and all(q.count("?") == 1 for q in flag["questions"])
+        assert flag["question"] == " ".join(flag["questions"])  # the deprecated single string, kept for old apps
+
+
+def test_opioid_evidence_is_graded_by_stage(client):
+    evidence = client.get("/v1/treatments/opioids").json["evidence"]
+    assert evidence["direction"] == "no_recommendation"
+    assert [(e["stages"], e["direction"]) for e in evidence["by_stage"]] == [(["chronic"], "against")]

@@ -115,3 +115,18 @@ def test_the_invariant_check_catches_broken_cards():
     for card in broken:
         with pytest.raises((AssertionError, KeyError)):
             check_invariants(card)
+
+
+def _patient_sentences(kb):
+    """The patient wording of every rule and evidence block that has clinician wording beside it."""
+    out = {r.reason.get_text() for t in kb.treatments for r in t.rules if r.clinician is not None}
+    out |= {t.evidence.summary.get_text() for t in kb.treatments if t.evidence.clinician is not None}
+    out |= {c.reason.get_text() for c in kb.combinations if c.clinician is not None}
+    return out
+
+
+@pytest.mark.parametrize("case", OK)
+def test_cards_speak_to_clinicians_in_clinician_wording(call, case, kb):
+    """A card shows a rule, a grade or a combination in its clinician wording, never the sentence written for patients."""
+    details = " | ".join(c.get("detail", "") for c in call(case).get_json()["cards"])
+    assert [s for s in _patient_sentences(kb) if s in details] == []

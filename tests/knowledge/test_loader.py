@@ -6,6 +6,8 @@ Each file in defects/ describes one defect applied to a copy of the shipped data
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,10 @@ def test_defect_is_rejected_naming_file_record_field(path, data_copy):
     err = caught.value
     assert (err.file, err.record, err.field) == (file, record, field), str(err)
     assert file in str(err) and field in str(err)
+
+
+def test_the_content_report_says_what_a_reviewer_needs():
+    out = subprocess.run([sys.executable, "-m", "service.knowledge"], capture_output=True, text=True, check=True).stdout
+    for heading in ("counts:", "readability (Flesch-Kincaid grade, English):", "safety rules:", "sources:", "reviews:"):
+        assert heading in out
+    assert "clinical convention (unverified)" in out and "over their limit 0" in out
