@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.api.catalog import Catalog
-from service.engine.models import KnowledgeBase
+from service.engine.models import KnowledgeBase, Stage
 from service.engine.results import Result
 from service.schemas.base import LANG
 
@@ -27,10 +27,14 @@ def parts(kb: KnowledgeBase) -> dict[str, Any]:
             t.id: {
                 "name": t.name.get_text(lang),
                 "category": t.category.value,
-                "evidence": {
-                    "certainty": t.evidence.certainty.value,
-                    "direction": t.evidence.direction.value,
-                    "strength": t.evidence.strength.value,
+                "evidence": {  # by stage: an option's grade can differ by stage (opioids)
+                    stage.value: {
+                        "certainty": e.certainty.value,
+                        "direction": e.direction.value,
+                        "strength": e.strength.value,
+                    }
+                    for stage in Stage
+                    for e in (t.evidence.at(stage),)
                 },
                 "link": f"/v1/treatments/{t.id}",
             }
@@ -56,7 +60,7 @@ def present(result: Result, cat: Catalog, lang: str) -> dict[str, Any]:
                 "category": t["category"],
                 "rank": r.rank,
                 "reasons": r.reasons,
-                "evidence": t["evidence"],
+                "evidence": t["evidence"][result.stage.value],
                 "cautions": r.cautions,
                 "clinician_needed": r.clinician_needed,
                 "link": t["link"],

@@ -8,8 +8,8 @@ from flask_smorest import Blueprint
 from service.api.args import no_query
 from service.api.catalog import Catalog, catalog
 from service.config import API_VERSION
-from service.engine.models import Basis, Condition, KnowledgeBase, Tip, Treatment
-from service.knowledge.attribution import rules_of
+from service.engine.models import Condition, KnowledgeBase, Tip, Treatment
+from service.knowledge.attribution import Sourcing
 from service.schemas.content import ConditionSchema, DisclaimerSchema, EvidenceScaleSchema, MetaSchema
 
 blp = Blueprint("Reference", __name__, url_prefix="/v1", description="The condition, grading scale, disclaimers, meta.")
@@ -24,22 +24,9 @@ def meta(kb: KnowledgeBase) -> dict[str, Any]:
         "api_version": API_VERSION,
         "languages": list(kb.languages),
         "counts": {k: len(getattr(kb, k)) for k in ("treatments", "tips", "red_flags", "factors", "sources")},
-        "claims": claim_counts(kb),
+        "claims": Sourcing.of(kb).counts(),
         "latest_review": max(g.last_reviewed for g in graded),
         "next_review_due": min(g.next_review_due for g in graded),
-    }
-
-
-def claim_counts(kb: KnowledgeBase) -> dict[str, int]:
-    """How the safety rules are sourced: read at the publisher, second-hand, or a convention no source states."""
-    rules = list(rules_of(kb))
-    convention = sum(r.basis is Basis.CLINICAL_CONVENTION for r in rules)
-    verified = sum(r.verified(kb) for r in rules)
-    return {
-        "rules": len(rules),
-        "verified": verified,
-        "second_hand": len(rules) - verified - convention,
-        "clinical_convention": convention,
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from service.engine import models as m
@@ -38,10 +38,15 @@ class Claimed:
     basis: m.Basis
     sources: tuple[str, ...]
     clinician: m.Text | None
+    factor: str = ""  # the factor a treatment's or tip's rule reads (for reports)
 
     def verified(self, kb: m.KnowledgeBase) -> bool:
-        """Stated by a source we read at its publisher: not a convention, not only second-hand."""
-        return self.basis is m.Basis.SOURCE and any(kb.index["sources"][s].verified for s in self.sources)
+        return stated_at_publisher(self.basis, self.sources, kb.index["sources"])
+
+
+def stated_at_publisher(basis: m.Basis, sources: tuple[str, ...], known: Mapping[str, m.Source]) -> bool:
+    """A rule is verified when a source read at its publisher states it: not a convention, not only second-hand."""
+    return basis is m.Basis.SOURCE and any(s in known and known[s].verified for s in sources)
 
 
 def claim_of(factor: m.Factor | None, invasiveness: tuple[m.Invasiveness, ...]) -> m.Claim:
@@ -61,12 +66,14 @@ def rules_of(kb: m.KnowledgeBase) -> Iterator[Claimed]:
         for i, r in enumerate(t.rules):
             if (r.factor, r.reason) not in shared:
                 claim = claim_of(factors.get(r.factor), (t.invasiveness,))
-                yield Claimed(f"treatments/{t.id}.yaml", t.id, f"rules[{i}]", claim, r.basis, r.sources, r.clinician)
+                yield Claimed(
+                    f"treatments/{t.id}.yaml", t.id, f"rules[{i}]", claim, r.basis, r.sources, r.clinician, r.factor
+                )
     for tip in kb.tips:
         for i, r in enumerate(tip.rules):
             law = claim_of(factors.get(r.factor), ()) is C.LAW
             claim = C.LAW if law else tip.rule_claim
-            yield Claimed("tips.yaml", tip.id, f"rules[{i}]", claim, r.basis, r.sources, r.clinician)
+            yield Claimed("tips.yaml", tip.id, f"rules[{i}]", claim, r.basis, r.sources, r.clinician, r.factor)
     for g in kb.group_rules:
         claim = claim_of(factors.get(g.factor), g.invasiveness)
         yield Claimed("group_rules.yaml", g.id, "sources", claim, g.basis, g.sources, g.clinician)
@@ -76,6 +83,31 @@ def rules_of(kb: m.KnowledgeBase) -> Iterator[Claimed]:
             yield Claimed("drug_classes.yaml", c.id, "taking", C.DRUG_SAFETY, c.basis, c.sources, c.taking_clinician)
     for x in kb.combinations:
         yield Claimed("medicine_combinations.yaml", x.id, "sources", C.DRUG_SAFETY, x.basis, x.sources, x.clinician)
+
+
+@dataclass(frozen=True)
+class Sourcing:
+    """How the safety rules are sourced: read at the publisher, only second-hand, or a convention no source states."""
+
+    rules: tuple[Claimed, ...]
+    second_hand: tuple[Claimed, ...]
+    convention: tuple[Claimed, ...]
+
+    @classmethod
+    def of(cls, kb: m.KnowledgeBase) -> Sourcing:
+        rules = tuple(rules_of(kb))
+        convention = tuple(r for r in rules if r.basis is m.Basis.CLINICAL_CONVENTION)
+        second_hand = tuple(r for r in rules if r.basis is m.Basis.SOURCE and not r.verified(kb))
+        return cls(rules, second_hand, convention)
+
+    def counts(self) -> dict[str, int]:
+        verified = len(self.rules) - len(self.second_hand) - len(self.convention)
+        return {
+            "rules": len(self.rules),
+            "verified": verified,
+            "second_hand": len(self.second_hand),
+            "clinical_convention": len(self.convention),
+        }
 
 
 def check_attribution(kb: m.KnowledgeBase) -> None:

@@ -15,7 +15,7 @@ import yaml
 
 from service.engine import hazards as h
 from service.engine import models as m
-from service.knowledge.attribution import check_attribution
+from service.knowledge.attribution import check_attribution, stated_at_publisher
 from service.knowledge.checks import check_references
 from service.knowledge.errors import KnowledgeError
 from service.knowledge.records import RecordError, build
@@ -179,12 +179,7 @@ def _treatments(folder: Traversable, digest: Any, langs: frozenset[str]) -> tupl
 
 def _verified(item: Any, sources: dict[str, m.Source]) -> Any:
     """The record with each rule marked verified when a source read at its publisher states it."""
-    rules = tuple(
-        dataclasses.replace(
-            r, verified=r.basis is m.Basis.SOURCE and any(s in sources and sources[s].verified for s in r.sources)
-        )
-        for r in item.rules
-    )
+    rules = tuple(dataclasses.replace(r, verified=stated_at_publisher(r.basis, r.sources, sources)) for r in item.rules)
     return dataclasses.replace(item, rules=rules)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
 from service.engine import models as m
-from service.knowledge.attribution import rules_of
+from service.knowledge.attribution import Sourcing
 from service.knowledge.texts import PatientText, patient_texts
 
 DUE_SOON = timedelta(days=90)
@@ -52,16 +52,15 @@ def _readability(texts: list[PatientText]) -> Iterator[str]:
 
 
 def _claims(kb: m.KnowledgeBase) -> Iterator[str]:
-    rules = list(rules_of(kb))
-    convention = [r for r in rules if r.basis is m.Basis.CLINICAL_CONVENTION]
-    second_hand = [r for r in rules if r.basis is m.Basis.SOURCE and not r.verified(kb)]
+    sourcing = Sourcing.of(kb)
+    n = sourcing.counts()
     yield (
-        f"safety rules: {len(rules)}; stated by a source read at its publisher {len(rules) - len(convention) - len(second_hand)}, "
-        f"only second-hand {len(second_hand)}, clinical convention (unverified) {len(convention)}"
+        f"safety rules: {n['rules']}; stated by a source read at its publisher {n['verified']}, only second-hand "
+        f"{n['second_hand']}, clinical convention (unverified) {n['clinical_convention']}"
     )
-    for label, group in (("convention", convention), ("second-hand", second_hand)):
+    for label, group in (("convention", sourcing.convention), ("second-hand", sourcing.second_hand)):
         for r in group:
-            yield f"  {label}: {r.file} {r.record} {r.field}"
+            yield f"  {label}: {r.file} {r.record} {r.field}" + (f" ({r.factor})" if r.factor else "")
     unverified = [s.id for s in kb.sources if not s.verified]
     yield f"sources: {len(kb.sources)}, not verified at the publisher {len(unverified)}" + (
         f" ({', '.join(unverified)})" if unverified else ""
