@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from service.api.args import no_query
 from service.api.catalog import Catalog, catalog
-from service.engine.models import Factor, KnowledgeBase, Urgency
+from service.engine.models import Factor, KnowledgeBase, Text, Urgency
 from service.schemas.content import QuestionSchema
 from service.schemas.recommendations import RANGES
 
@@ -19,9 +19,14 @@ def _options(kb: KnowledgeBase, source: str | None) -> list[dict[str, object]]:
     if source == "treatments":
         return [{"value": t.id, "label": t.name} for t in kb.treatments]
     if source == "red_flags":
-        return [{"value": f.id, "label": " ".join(q.get_text() for q in f.questions)} for f in kb.red_flags]
+        return [{"value": f.id, "label": _all(kb, f.questions)} for f in kb.red_flags]
     kind = source.split(":", 1)[1]
     return [{"value": f.id, "label": f.label} for f in kb.factors if isinstance(f, Factor) and f.kind.value == kind]
+
+
+def _all(kb: KnowledgeBase, parts: tuple[Text, ...]) -> Text:
+    """Several texts as one, in every language of the knowledge."""
+    return Text({lang: " ".join(p.get_text(lang) for p in parts) for lang in kb.languages})
 
 
 def questions(kb: KnowledgeBase) -> list[dict[str, object]]:

@@ -131,12 +131,12 @@ def treatment_plan(t: Treatment, say: Say, classes: tuple[DrugClass, ...]) -> Tr
     supported = all(_supported(e) for e in by_stage)
     specialist = t.invasiveness in SPECIALIST
     listed_because = []
-    for stage in STAGES:
+    for stage, at_stage in zip(STAGES, by_stage, strict=True):
         reasons = [
-            say.reason("evidence", Msg.EVIDENCE_SUPPORTS if _supported(ev.at(stage)) else Msg.EVIDENCE_UNCERTAIN),
+            say.reason("evidence", Msg.EVIDENCE_SUPPORTS if _supported(at_stage) else Msg.EVIDENCE_UNCERTAIN),
             say.reason("stage-fit", Msg.FITS_STAGE, STAGE_FIELDS),
         ]
-        if stage is Stage.ACUTE and t.invasiveness is Invasiveness.NONE and _supported(ev.at(stage)):
+        if stage is Stage.ACUTE and t.invasiveness is Invasiveness.NONE and _supported(at_stage):
             reasons.append(say.reason("first-line", Msg.FIRST_LINE, STAGE_FIELDS))
         if specialist:
             reasons.append(say.reason("specialist-gate", Msg.SPECIALIST_OPTION, GATE_FIELDS))

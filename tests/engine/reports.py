@@ -12,7 +12,7 @@ from service.knowledge import load_knowledge
 
 KB = load_knowledge()
 FACTORS = {kind: [f.id for f in KB.factors if f.kind is kind] for kind in FactorKind}
-TREATMENTS = [t.id for t in KB.treatments]
+TREATMENTS = [t.id for t in KB.treatments] + sorted(KB.index["replaced"])  # retired ids apps may still send
 RED_FLAGS = [f.id for f in KB.red_flags]
 # Conditions and medicines that count as red flags: adding one is a red flag, which the red-flag questions cover.
 IMPLYING = {f.id for f in KB.factors if f.implies_red_flag}
