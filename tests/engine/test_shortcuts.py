@@ -4,7 +4,7 @@ from hypothesis import given
 
 from service.engine.assess import _recommended, rank_key
 from service.engine.exclude import FILTER_RULES, criteria_met, exclusions, situational, split
-from service.engine.factors import derive_factors, possible_stages
+from service.engine.factors import current_ids, derive_factors, possible_stages
 from service.engine.models import Urgency
 from service.engine.plans import STAGE_INDEX, Rules
 from service.engine.prepared import prepared
@@ -25,7 +25,7 @@ def _situation(report):
     return ready, factors, tri, tries, stages
 
 
-@given(reports())
+@given(reports().map(lambda r: current_ids(r, KB)))
 def test_split_matches_every_rule_on_every_treatment(report):
     ready, factors, tri, tries, stages = _situation(report)
     done = split(report, factors, stages, tri, tries, ready)
@@ -44,7 +44,7 @@ def test_split_matches_every_rule_on_every_treatment(report):
         assert decision == f"excluded: {', '.join(ids) or 'none'}"
 
 
-@given(reports())
+@given(reports().map(lambda r: current_ids(r, KB)))
 def test_prepared_recommendations_and_tips_match_the_rules(report):
     ready, factors, tri, tries, stages = _situation(report)
     result = recommend(report, KB)
