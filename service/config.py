@@ -30,7 +30,7 @@ class Config:
     RATE_LIMIT_ENABLED = 1
     HSTS_SECONDS = 0  # set (e.g. 31536000) when served over TLS
     FAST_LANE = 1  # plain content GETs replayed at the WSGI layer (service/api/fastlane.py); 0: all through Flask
-    PROXY_HOPS = 0  # trusted proxies in front (nginx: 1) whose X-Forwarded-For gives the client address
+    PROXY_HOPS = 0  # trusted proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host/-Port are honoured
     # EHR integration (service/api/cds_hooks.py, fhir.py). JWT verification of CDS Hooks calls is off unless issuers are set.
     CDS_JWT_ISSUERS = ""  # comma-separated allowlist of EHR issuers (JWT iss); empty: no JWT check (the local run)
     CDS_JWKS_FILE: str | None = None  # path of the EHRs' public JWK Set (JSON); or inline JSON in CDS_JWKS
@@ -40,6 +40,12 @@ class Config:
     CDS_MAX_CONTENT_LENGTH = 1024 * 1024  # CDS Hooks calls carry prefetched FHIR bundles
     PUBLIC_BASE_URL = ""  # e.g. https://cds.example.org behind a proxy: JWT aud and card links; empty: from the request
     FHIR_CANONICAL_BASE = "https://sciatica-relief.example.org/fhir"  # canonical URLs of the FHIR resources
+    # Fetching what the EHR did not prefetch (service/ehr/fetch/): only from these FHIR servers; empty: never fetch.
+    FHIR_SERVERS = ""  # comma-separated base URLs or origins, https unless listed as http (e.g. a loopback test server)
+    FHIR_FETCH_TIMEOUT = 2  # seconds to connect, and that any one read may wait
+    FHIR_FETCH_BUDGET = 5  # seconds for all of one hook call's fetches (sooner if the EHR's token expires)
+    FHIR_FETCH_MAX_BYTES = 2 * 1024 * 1024  # per prefetch key, all pages together
+    FHIR_FETCH_MAX_PAGES = 5  # pages of one search followed (next links on the same server only)
 
 
 def from_environment(prefix: str = "SCIATICA_") -> dict[str, object]:

@@ -15,6 +15,7 @@ preload_app = True  # load and validate the knowledge once, in the master: a bad
 graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "20"))
 timeout = int(os.environ.get("WORKER_TIMEOUT", "30"))
 keepalive = 5
+forwarded_allow_ips = ""  # trust no forwarded header here: ProxyFix (SCIATICA_PROXY_HOPS) alone decides
 control_socket_disable = True  # gunicorn 27 would share ~/.gunicorn/gunicorn.ctl between servers
 accesslog = None  # the app writes its own structured access log without bodies
 

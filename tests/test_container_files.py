@@ -3,7 +3,10 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
+
+from service.config import Config
 
 ROOT = Path(__file__).parents[1]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -37,3 +40,48 @@ def test_nginx_caches_gets_only_and_passes_request_ids():
     assert "proxy_cache_methods GET HEAD;" in NGINX and "proxy_cache_revalidate on;" in NGINX
     assert "proxy_set_header X-Request-ID $rid;" in NGINX
     assert "client_max_body_size 16k;" in NGINX and "proxy_buffering on;" in NGINX
+
+
+APP_ONLY = {"API_TITLE", "API_VERSION"}  # and OPENAPI_*: the API's own description, not a deployment's choice
+SETTINGS = {k: v for k, v in vars(Config).items() if k.isupper() and k not in APP_ONLY and not k.startswith("OPENAPI_")}
+IN_COMPOSE = {"PROXY_HOPS": "1"}  # nginx is one trusted proxy in front
+
+
+@pytest.mark.parametrize("key", sorted(SETTINGS))
+def test_compose_passes_every_setting_through_with_the_config_default(key):
+    env = COMPOSE["services"]["api"]["environment"]
+    assert f"SCIATICA_{key}" in env, f"docker-compose.yml: add SCIATICA_{key}: ${{SCIATICA_{key}:-default}}"
+    value, default = env[f"SCIATICA_{key}"], SETTINGS[key]
+    if value is None:  # passed only when set in the shell: for settings that have no empty value
+        assert default is None
+        return
+    given = re.fullmatch(rf"\$\{{SCIATICA_{key}:-(.*)\}}", str(value))
+    assert given, f"SCIATICA_{key}: write it as ${{SCIATICA_{key}:-default}}"
+    assert given.group(1) == IN_COMPOSE.get(key, "" if default is None else str(default))
+
+
+NGINX_SIZES = {"k": 1024, "m": 1024 * 1024}
+
+
+def nginx_body_limit(block: str) -> int:
+    """client_max_body_size of the first server or location block that starts with `block`."""
+    found = re.search(rf"^\s*{re.escape(block)} \{{[^}}]*?client_max_body_size (\d+)([km]);", NGINX, re.M)
+    assert found, f"deploy/nginx.conf: no client_max_body_size in {block}"
+    return int(found.group(1)) * NGINX_SIZES[found.group(2)]
+
+
+@pytest.mark.parametrize(
+    ("block", "app_limit"),
+    [
+        ("server", Config.MAX_CONTENT_LENGTH),
+        ("location /cds-services/", Config.CDS_MAX_CONTENT_LENGTH),
+    ],
+)
+def test_nginx_body_limits_match_the_app(block, app_limit):
+    assert nginx_body_limit(block) == app_limit
+
+
+def test_only_routes_nginx_sizes_take_bodies(app):
+    """Every route with a body is under /v1 (the server's 16 KiB) or /cds-services/ (its own location)."""
+    bodies = {r.rule for r in app.url_map.iter_rules() if r.methods & {"POST", "PUT", "PATCH"}}
+    assert bodies and all(rule.startswith(("/v1/", "/cds-services/")) for rule in bodies), bodies

@@ -98,15 +98,18 @@ DOCS = {
 
 An active sciatica problem gives one card: the options that fit the patient's stage and recorded factors, graded by
 evidence, with a red-flag screening reminder and a patient-information link; or a critical/warning card when a red flag
-is coded (e.g. cauda equina syndrome). No sciatica problem: `{"cards": []}`. Needs the `conditions` prefetch (412
-without it); cards name any other prefetch key that was missing.
+is coded (e.g. cauda equina syndrome); where physiotherapy fits, a suggestion creating a draft referral (ServiceRequest).
+No sciatica problem: `{"cards": []}`. Needs `conditions`: prefetched, or fetched from `fhirServer` with
+`fhirAuthorization` when the server is on the service's allow-list (412 when neither); cards name any other key that
+was missing or could not be fetched.
 """,
     "sciatica-order-select": """Call the order-select service
 
 Checks the selected draft orders: NSAIDs the knowledge base excludes for this patient (warning, with a suggestion to
-remove the order), gabapentinoids, oral corticosteroids, benzodiazepines and opioids for sciatica (the guideline stance),
-and lumbar imaging in the first 6 weeks without red flags (info). With such an order, `conditions` and `medications`
-must be prefetched (412 without them).
+remove the order), gabapentinoids, oral corticosteroids, benzodiazepines and opioids for sciatica (the guideline stance,
+with "remove and refer to physiotherapy" where it fits), and lumbar imaging in the first 6 weeks without red flags
+(info). With such an order, `conditions` and `medications` are needed: prefetched, or fetched as above (412 when
+neither).
 """,
     "sciatica-order-sign": """Call the order-sign service
 

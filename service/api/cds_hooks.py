@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -18,7 +18,8 @@ from service.api.cds_docs import DOCS, EXAMPLES
 from service.api.problems import PROBLEM_JSON, problem
 from service.ehr.cards import Context
 from service.ehr.codes import CodeMap
-from service.ehr.hooks import SERVICES, PrefetchMissing, answer, discovery
+from service.ehr.fetch import Fetched, Fetcher
+from service.ehr.hooks import SERVICES, Fetch, PrefetchMissing, answer, discovery, prefetch_templates
 from service.ehr.loader import load_codes
 from service.schemas.cds_cards import CdsResponseSchema, CdsServicesSchema
 from service.schemas.cds_hooks import (
@@ -50,10 +51,11 @@ def today() -> date:
 
 @blp.record_once
 def setup(state: Any) -> None:
-    """At start-up: load and check the code maps, and build the JWT verifier (None when not configured)."""
+    """At start-up: load and check the code maps, build the JWT verifier and the FHIR fetcher (None when off)."""
     app: Flask = state.app
     codes_of(app)
     app.extensions["cds_auth"] = from_config(app.config)
+    app.extensions["fhir_fetch"] = Fetcher.from_config(app.config)
 
 
 def codes_of(app: Flask) -> CodeMap:
@@ -107,20 +109,44 @@ class Discovery(MethodView):
         The CDS Hooks discovery document: each service's id, hook, title, description, prefetch templates and usage
         requirements. An EHR (or the CDS Hooks sandbox) pointed at `{baseUrl}/cds-services` reads this first.
         """
-        return discovery(current_app.extensions["ehr_codes"])
+        return discovery(current_app.extensions["ehr_codes"], current_app.extensions["fhir_fetch"] is not None)
 
 
 def call(service_id: str, body: dict[str, Any]) -> Any:
-    """Answer one hook call; 412 when the prefetch lacks data the answer depends on."""
+    """Answer one hook call; 412 when data the answer depends on was neither prefetched nor could be fetched."""
     codes: CodeMap = current_app.extensions["ehr_codes"]
     cat = catalog()
     ctx = Context(cat.kb, codes, base_url(), cat.language(), str(current_app.config["FHIR_CANONICAL_BASE"]).rstrip("/"))
     try:
-        cards = answer(service_id, body, ctx, today())
+        cards = answer(service_id, body, ctx, today(), fetching(service_id, body, codes))
     except PrefetchMissing as exc:
-        detail = f"Prefetch {', '.join(exc.keys)} is required: this service does not query the EHR's FHIR server."
-        return problem(412, detail, headers={"Cache-Control": "no-store"})
+        return problem(412, unavailable(exc), headers={"Cache-Control": "no-store"})
     return cards, 200, {"Cache-Control": "no-store"}
+
+
+def fetching(service_id: str, body: dict[str, Any], codes: CodeMap) -> Fetch | None:
+    """Fetch from the EHR's FHIR server, logging what was fetched and why not (never the token, never data)."""
+    fetcher: Fetcher | None = current_app.extensions["fhir_fetch"]
+    if fetcher is None:
+        return None
+
+    def fetch(keys: Sequence[str]) -> Fetched:
+        got = fetcher.fetch(body, prefetch_templates(codes), keys)
+        fields = {"service": service_id, "fetched": sorted(got.data), "failed": got.failed, "ms": got.ms}
+        log.info("cds fetch", extra={"fields": fields})
+        return got
+
+    return fetch
+
+
+def unavailable(exc: PrefetchMissing) -> str:
+    """The 412 detail: the keys and, per key, why they could not be fetched (the same reason said once)."""
+    keys = ", ".join(exc.keys)
+    if not exc.why:
+        return f"Prefetch {keys} is required: this service does not query the EHR's FHIR server."
+    reasons = set(exc.why.values())
+    why = reasons.pop() if len(reasons) == 1 else "; ".join(f"{k}: {w}" for k, w in exc.why.items())
+    return f"Prefetch {keys} is required and could not be fetched from the EHR's FHIR server: {why}."
 
 
 def service(service_id: str, schema: Any, op_id: str) -> None:
@@ -130,7 +156,7 @@ def service(service_id: str, schema: Any, op_id: str) -> None:
         return call(service_id, body)
 
     post.__doc__ = DOCS[service_id]
-    missing = "A required prefetch key is missing (see usageRequirements)."
+    missing = "A required prefetch key is missing and could not be fetched (see usageRequirements)."
     post = blp.response(200, CdsResponseSchema, headers=NO_STORE)(post)
     post = blp.arguments(schema, examples=EXAMPLES[service_id])(post)
     post = blp.alt_response(412, description=missing, schema=ProblemSchema, content_type=PROBLEM_JSON)(post)

@@ -29,5 +29,7 @@ def init_edge(app: Flask, catalog: Catalog, keys: ApiKeys, limits: RateLimits) -
         inner = FastLane(inner, catalog.paths, posts, edge)
     app.wsgi_app = Telemetry(inner)  # type: ignore[method-assign]
     hops = int(app.config["PROXY_HOPS"])
-    if hops:  # only behind proxies we run: otherwise X-Forwarded-For is whatever the client says
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    if hops:  # only behind proxies we run: otherwise X-Forwarded-* say whatever the client says
+        # Host and port too: absolute links in cards and FHIR bundles name the address the client called.
+        trusted = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        app.wsgi_app = trusted  # type: ignore[method-assign]

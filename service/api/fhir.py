@@ -138,7 +138,9 @@ def register(rtype: str) -> None:
             url, _, version = args["url"].partition("|")
             found = [r for r in found if r["url"] == url and version in ("", r["version"])]
         base = public_base() + "/fhir"
-        response = cat.send_data(searchset(((f"{base}/{rtype}/{r['id']}", r) for r in found), request.url), lang)
+        query = request.query_string.decode("latin-1")
+        link = f"{base}/{rtype}" + (f"?{query}" if query else "")  # the public address, as the entries use
+        response = cat.send_data(searchset(((f"{base}/{rtype}/{r['id']}", r) for r in found), link), lang)
         response.mimetype = FHIR_JSON
         return response
 

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from service.ehr.chart import Chart
 from service.ehr.codes import CodeMap
@@ -76,36 +75,16 @@ def override_reasons(ctx: Context) -> list[dict[str, str]]:
 
 
 def links(ctx: Context, chart: Chart, treatment: Treatment | None = None) -> list[dict[str, str]]:
-    """Patient information (the Infobutton answer for the patient's sciatica code) and the evidence behind it."""
+    """Pages a clinician can open or print for the patient: the sciatica handout and the ordered option's handout
+    (plain HTML the service serves: the evidence, its grade and the cautions, with the sources)."""
     out = []
-    if chart.sciatica:
-        first = chart.sciatica[0]
-        oid = SNOMED_OID if first.code.isdigit() else ICD10CM_OID
-        query = urlencode(
-            {
-                "mainSearchCriteria.v.c": first.code,
-                "mainSearchCriteria.v.cs": oid,
-                "knowledgeResponseType": "application/json",
-            }
-        )
-        out.append(
-            {"label": "Patient information: sciatica", "url": f"{ctx.base}/v1/infobutton?{query}", "type": "absolute"}
-        )
+    if chart.sciatica or treatment is None:
+        out.append({"label": "Patient handout: sciatica", "url": f"{ctx.base}/handouts/condition", "type": "absolute"})
     if treatment is not None:
+        name = treatment.name.get_text(ctx.lang)
         out.append(
-            {
-                "label": f"Evidence: {treatment.name.get_text(ctx.lang)}",
-                "url": f"{ctx.base}/fhir/Evidence/{treatment.id}",
-                "type": "absolute",
-            }
+            {"label": f"Patient handout: {name}", "url": f"{ctx.base}/handouts/{treatment.id}", "type": "absolute"}
         )
-    out.append(
-        {
-            "label": "All options with grades (FHIR PlanDefinition)",
-            "url": f"{ctx.base}/fhir/PlanDefinition/sciatica-recommendations",
-            "type": "absolute",
-        }
-    )
     return out
 
 

@@ -47,6 +47,7 @@ class Chart:
     missing: tuple[str, ...] = ()
     unrecognised: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    patient: str = ""  # the patient's id, for the orders a card proposes
 
 
 def read_chart(
@@ -95,6 +96,7 @@ def read_chart(
         missing=tuple(k for k in PREFETCH_KEYS if k not in prefetch),
         unrecognised=unrecognised,
         notes=notes + flag_notes + med_notes,
+        patient=patient_id or f.text(patient.get("id")),
     )
 
 

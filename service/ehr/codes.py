@@ -9,6 +9,14 @@ from typing import Any
 
 Coding = tuple[str, str, str]  # (system URI, code, display)
 
+NEVER = re.compile(r"(?!)")
+BRAND = re.compile(r"\[([^\[\]\d]+)\]$")  # 'ibuprofen 200 MG Oral Tablet [Advil]' (brands with digits are left out)
+# Forms in which a medicine acts where it is put: a name in such a text does not mean a systemic medicine.
+LOCAL_FORMS = re.compile(
+    r"\b(?:topical|ophthalmic|otic|cream|ointment|lotion|shampoo|foam|enema|eye|ear|nasal|inhal\w*|dental|vaginal)\b",
+    re.IGNORECASE,
+)
+
 
 class CodeMapError(ValueError):
     """A defect in codes.json or cards.json: the service refuses to start with it."""
@@ -26,12 +34,16 @@ def normalize(system: str, code: str) -> str:
 
 @dataclass(frozen=True)
 class Finding:
-    """A coded item of the record that maps to a knowledge id (factor, red flag, treatment, ...)."""
+    """A coded item of the record that maps to a knowledge id (factor, red flag, treatment, ...).
+
+    `matched`: how a medicine was recognised - "code" (an RxNorm code of the medicine), "ingredient" (the codes
+    of its Medication's ingredients) or "text" (its name only, the last resort)."""
 
     target: str
     label: str
     code: str
     source: str
+    matched: str = "code"
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,11 @@ class CodeRule:
 
 @dataclass(frozen=True)
 class DrugRule:
-    """An RxNorm ingredient: its medicine-class factor and/or the treatment it belongs to."""
+    """A medicine the rules read: its class factor and/or the treatment an order of it is checked as.
+
+    `rxnorm` is its RxNorm ingredient (IN) RxCUI, "" when none is recorded (then only its products and name
+    match); `pattern` matches its name and brand names in free text; `text` says where: "any", "systemic" (not
+    in a topical, eye, ear, nasal or inhaled form) or "none"."""
 
     rxnorm: str
     name: str
@@ -66,7 +82,26 @@ class DrugRule:
     verified: bool
     basis: str
     min_days: int | None = None
-    pattern: re.Pattern[str] = field(compare=False, default=re.compile(r"(?!)"))
+    pattern: re.Pattern[str] = field(compare=False, default=NEVER)
+    text: str = "any"
+
+    def named_in(self, text: str) -> bool:
+        if self.text == "none" or (self.text == "systemic" and LOCAL_FORMS.search(text)):
+            return False
+        return bool(self.pattern.search(text))
+
+
+@dataclass(frozen=True)
+class DrugCode:
+    """One RxNorm code of a medicine: an ingredient (IN) or a clinical drug, branded drug or pack (SCD, SBD, GPCK,
+    BPCK) and every medicine it contains."""
+
+    code: str
+    tty: str
+    display: str
+    drugs: tuple[DrugRule, ...]
+    verified: bool
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -86,17 +121,55 @@ class CodeMap:
     stance_treatments: frozenset[str]
     imaging: tuple[CodeRule, ...]
     texts: Mapping[str, Any]
+    drug_codes: Mapping[str, DrugCode] = field(default_factory=dict)
+    drug_sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def system(self, uri: str) -> str:
         """The canonical FHIR system URI for `uri` (an OID alias or the URI itself)."""
         alias = self.aliases.get(uri.strip())
         return self.systems[alias] if alias else uri.strip()
 
+    def drug_code(self, code: str) -> DrugCode | None:
+        """The RxNorm code (ingredient, clinical or branded drug, pack) as listed, or None."""
+        return self.drug_codes.get(code.strip())
+
+    def drugs_for(self, code: str) -> tuple[DrugRule, ...]:
+        """Every medicine an RxNorm code contains (more than one for a combination product)."""
+        found = self.drug_code(code)
+        return found.drugs if found else ()
+
     def drug(self, code: str) -> DrugRule | None:
-        return next((d for d in self.drugs if d.rxnorm == code.strip()), None)
+        return next(iter(self.drugs_for(code)), None)
+
+    def drugs_named(self, text: str) -> tuple[DrugRule, ...]:
+        """Every medicine whose name or brand name the text contains (the last resort: no code matched)."""
+        return tuple(d for d in self.drugs if d.named_in(text))
 
     def drug_named(self, text: str) -> DrugRule | None:
-        return next((d for d in self.drugs if d.pattern.search(text)), None)
+        return next(iter(self.drugs_named(text)), None)
+
+
+def brand_names(products: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Brand names of the branded drugs and packs, by drug; a brand naming different drug sets is not used."""
+    seen: dict[str, set[tuple[str, ...]]] = {}
+    for p in products:
+        found = BRAND.search(p["display"])
+        if found:
+            seen.setdefault(found.group(1).strip(), set()).add(tuple(p["drugs"]))
+    out: dict[str, list[str]] = {}
+    for brand, sets in seen.items():
+        if len(sets) == 1:
+            for drug in next(iter(sets)):
+                out.setdefault(drug, []).append(brand)
+    return out
+
+
+def words_pattern(names: list[str]) -> re.Pattern[str]:
+    """Matches any of the names as whole words in a drug's text (e.g. 'Ibuprofen 400 MG Oral Tablet [Motrin]')."""
+    alternatives = sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True)
+    if not alternatives:
+        return NEVER
+    return re.compile(rf"\b(?:{'|'.join(re.escape(n) for n in alternatives)})\b", re.IGNORECASE)
 
 
 def first_match(rules: Iterable[CodeRule], codings: Iterable[Coding]) -> tuple[CodeRule, Coding] | None:

@@ -12,6 +12,7 @@ from service.ehr.codes import Coding
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 INACTIVE = {"inactive", "resolved", "remission"}
 NOT_REAL = {"refuted", "entered-in-error"}
+MEDICINES = ("Medication", "Substance")
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -107,12 +108,62 @@ def medication_concepts(request: dict[str, Any], bundle: Iterable[dict[str, Any]
     concept = request.get("medicationCodeableConcept")
     if isinstance(concept, dict):
         return [concept]
-    ref = text(_dict(request.get("medicationReference")).get("reference"))
-    if not ref:
-        return []
-    pool = [_dict(m) for m in _list(request.get("contained"))] if ref.startswith("#") else list(bundle)
-    wanted = ref[1:] if ref.startswith("#") else ref.rsplit("/", 1)[-1]
-    return [_dict(m.get("code")) for m in pool if m.get("resourceType") == "Medication" and m.get("id") == wanted]
+    medication = medication_of(request, bundle)
+    return [_dict(medication.get("code"))] if medication else []
+
+
+def medication_of(request: dict[str, Any], pool: Iterable[dict[str, Any]] = ()) -> dict[str, Any] | None:
+    """The Medication a MedicationRequest's medicationReference points to (contained or in `pool`), or None."""
+    return resolve(request.get("medicationReference"), [request], pool)
+
+
+def resolve(
+    ref: Any, containers: Iterable[dict[str, Any]], pool: Iterable[dict[str, Any]], types: tuple[str, ...] = MEDICINES
+) -> dict[str, Any] | None:
+    """The resource of one of `types` a Reference points to: '#id' among the containers' contained resources,
+    else 'Type/id' (relative, absolute or versioned) in `pool`."""
+    target = text(_dict(ref).get("reference")).strip()
+    if target.startswith("#"):
+        found = [_dict(r) for c in containers for r in _list(c.get("contained"))]
+        return next((r for r in found if r.get("id") == target[1:] and r.get("resourceType") in types), None)
+    parts = target.split("/_history/")[0].rstrip("/").split("/")
+    if len(parts) < 2 or parts[-2] not in types:
+        return None
+    return next((r for r in pool if r.get("resourceType") == parts[-2] and r.get("id") == parts[-1]), None)
+
+
+def ingredients(
+    medication: dict[str, Any], containers: list[dict[str, Any]], pool: Iterable[dict[str, Any]], depth: int = 0
+) -> list[dict[str, Any]]:
+    """The CodeableConcepts of a Medication's active ingredients: item[x] as a concept (R4 itemCodeableConcept, R5
+    item.concept) or a reference to a Substance or Medication (its code, else its own ingredients)."""
+    pool = list(pool)
+    out = []
+    for ingredient in _list(medication.get("ingredient")):
+        ingredient = _dict(ingredient)
+        if ingredient.get("isActive") is False:  # an excipient
+            continue
+        item = _dict(ingredient.get("item"))
+        concept = ingredient.get("itemCodeableConcept") or item.get("concept")
+        if isinstance(concept, dict):
+            out.append(concept)
+            continue
+        target = resolve(ingredient.get("itemReference") or item.get("reference"), [medication, *containers], pool)
+        if target is None:
+            named = text(_dict(ingredient.get("itemReference") or item.get("reference")).get("display"))
+            out.append({"text": named} if named else {})
+        elif codings(target.get("code")) or depth >= 2 or not target.get("ingredient"):
+            out.append(_dict(target.get("code")))
+        else:
+            out.extend(ingredients(target, [target, *containers], pool, depth + 1))
+    return out
+
+
+def concept_texts(concept: Any) -> list[str]:
+    """Every name a CodeableConcept gives: its text and the display of each coding, of any system."""
+    concept = _dict(concept)
+    found = [text(concept.get("text"))] + [text(_dict(c).get("display")) for c in _list(concept.get("coding"))]
+    return [t.strip() for t in found if t.strip()]
 
 
 def reference(resource: dict[str, Any]) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from service.ehr import fhir_in as f
 from service.ehr.cards import Context
-from service.ehr.chart import Chart, read_chart, reconcile, to_report
+from service.ehr.chart import PREFETCH_KEYS, Chart, read_chart, reconcile, to_report
 from service.ehr.codes import CodeMap
+from service.ehr.fetch import Fetched
 from service.ehr.orders import classify, draft_orders, order_cards
 from service.ehr.patient_view import patient_view_card
 from service.engine import check_report, recommend
@@ -17,15 +19,27 @@ from service.engine.models import Report
 from service.engine.results import Result
 
 PATIENT = "{{context.patientId}}"
-USAGE = (
-    "Send the prefetch: this service never calls back the EHR's FHIR server (fhirAuthorization is ignored). "
-    "Without `conditions` (and, for order hooks with a medicine or imaging order to check, `medications`) it "
-    "answers 412 Precondition Failed. What is not sent is read the safer way and said on every card: without "
-    "`patient` the age is not known (read as possibly under 16 and over 65); without `pregnancy` (or `medications` "
-    "for patient-view) pregnancy (unless the patient is male) or any medicine cannot be ruled out. A key sent as "
-    "null means the EHR found no data. Medicines are matched by RxNorm ingredient code, else by ingredient name "
-    "(cards list the active ones not recognised); problems by ICD-10-CM or SNOMED CT."
+SAFER = (
+    "What is neither sent nor fetched is read the safer way and said on every card: without `patient` the age is "
+    "not known (read as possibly under 16 and over 65); without `pregnancy` (or `medications` for patient-view) "
+    "pregnancy (unless the patient is male) or any medicine cannot be ruled out. A key sent as null means the EHR "
+    "found no data. Medicines are matched by RxNorm ingredient code, else by ingredient name (cards list the active "
+    "ones not recognised); problems by ICD-10-CM or SNOMED CT."
 )
+NEEDED = "`conditions` (and, for order hooks with a medicine or imaging order to check, `medications`)"
+USAGE = (
+    "Send the prefetch: this service does not call the EHR's FHIR server (fhirAuthorization is not used). Without "
+    f"{NEEDED} it answers 412 Precondition Failed (application/problem+json, the detail naming the keys). " + SAFER
+)
+USAGE_FETCHING = (
+    "Send the prefetch, or fhirServer and fhirAuthorization (a Bearer token): keys not prefetched are fetched from "
+    "the EHR's FHIR server with that token, using only these prefetch queries and only from servers on this "
+    "service's allow-list (https unless listed as http; short timeouts, a size cap, no redirects, next pages only "
+    f"from the same server, a list cut short said on the cards). When {NEEDED} can be neither prefetched nor fetched "
+    "(no fhirServer, a server not allowed, no or expired token, a timeout, 401, an answer too large or not FHIR JSON) "
+    "it answers 412 Precondition Failed (application/problem+json, the detail naming the keys and why). " + SAFER
+)
+Fetch = Callable[[Sequence[str]], Fetched]  # prefetch keys -> what the EHR's FHIR server gave
 
 
 def prefetch_templates(codes: CodeMap) -> dict[str, str]:
@@ -70,31 +84,36 @@ SERVICES: Mapping[str, Mapping[str, str]] = {
 
 
 class PrefetchMissing(Exception):
-    """The answer depends on data the EHR did not prefetch (the service does not fetch it itself)."""
+    """The answer depends on data the EHR did not prefetch and that could not be fetched (`why`, per key; empty
+    when fetching is off)."""
 
-    def __init__(self, keys: tuple[str, ...]) -> None:
+    def __init__(self, keys: tuple[str, ...], why: Mapping[str, str] | None = None) -> None:
         super().__init__(", ".join(keys))
         self.keys = keys
+        self.why = dict(why or {})
 
 
-def discovery(codes: CodeMap) -> dict[str, Any]:
+def discovery(codes: CodeMap, fetching: bool = False) -> dict[str, Any]:
     """The discovery document: every service with its hook, prefetch templates and usage requirements."""
-    templates = prefetch_templates(codes)
+    templates, usage = prefetch_templates(codes), USAGE_FETCHING if fetching else USAGE
     return {
         "services": [
-            {"id": sid, **spec, "prefetch": templates, "usageRequirements": USAGE} for sid, spec in SERVICES.items()
+            {"id": sid, **spec, "prefetch": templates, "usageRequirements": usage} for sid, spec in SERVICES.items()
         ]
     }
 
 
-def answer(service_id: str, body: Mapping[str, Any], ctx: Context, today: date) -> dict[str, Any]:
-    """The cards for one hook call; raises PrefetchMissing when required prefetch keys are absent."""
+def answer(
+    service_id: str, body: Mapping[str, Any], ctx: Context, today: date, fetch: Fetch | None = None
+) -> dict[str, Any]:
+    """The cards for one hook call, fetching with `fetch` what was not prefetched; raises PrefetchMissing when
+    required keys can be neither."""
     hook = SERVICES[service_id]["hook"]
-    context, prefetch = body["context"], body.get("prefetch") or {}
+    context, prefetch = body["context"], dict(body.get("prefetch") or {})
     patient_id = context.get("patientId")
     if hook == "patient-view":
-        _require(prefetch, ("conditions",))
-        chart = read_chart(prefetch, patient_id, ctx.codes, today)
+        prefetch, notes = complete(prefetch, ("conditions",), fetch)
+        chart = noted(read_chart(prefetch, patient_id, ctx.codes, today), notes)
         if not chart.sciatica:
             return {"cards": []}
         chart, _, result = evaluate(chart, ctx)
@@ -104,21 +123,34 @@ def answer(service_id: str, body: Mapping[str, Any], ctx: Context, today: date) 
     orders = [o for o in (classify(r, ctx, pool) for r in checked) if o is not None]
     if not orders:
         return {"cards": []}
-    _require(prefetch, ("conditions", "medications"))
+    prefetch, notes = complete(prefetch, ("conditions", "medications"), fetch)
     other_meds = [r for r in others + checked if r.get("resourceType") == "MedicationRequest"]
     cards = []
     for order in orders:
         extra = [m for m in other_meds if f"MedicationRequest/{m.get('id')}" != order.ref]  # the others count
-        chart = read_chart(prefetch, patient_id, ctx.codes, today, extra_meds=extra, pool=pool)
+        chart = noted(read_chart(prefetch, patient_id, ctx.codes, today, extra_meds=extra, pool=pool), notes)
         chart, report, result = evaluate(chart, ctx)
         cards += order_cards(ctx, [order], chart, report, result)
     return {"cards": cards}
 
 
-def _require(prefetch: Mapping[str, Any], keys: tuple[str, ...]) -> None:
-    missing = tuple(k for k in keys if k not in prefetch)
-    if missing:
-        raise PrefetchMissing(missing)
+def complete(
+    prefetch: dict[str, Any], required: tuple[str, ...], fetch: Fetch | None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The prefetch with every key the EHR did not send fetched where possible, and notes for the cards on what
+    could not be fetched or came cut short; PrefetchMissing when a required key can be had neither way."""
+    missing = [k for k in PREFETCH_KEYS if k not in prefetch]
+    got = fetch(missing) if missing and fetch is not None else Fetched()
+    prefetch = prefetch | got.data
+    lost = tuple(k for k in required if k not in prefetch)
+    if lost:
+        raise PrefetchMissing(lost, {k: got.failed[k] for k in lost if k in got.failed})
+    failed = (f"{k}: could not be fetched from the EHR ({why})" for k, why in got.failed.items())
+    return prefetch, (*got.notes, *failed)
+
+
+def noted(chart: Chart, notes: tuple[str, ...]) -> Chart:
+    return replace(chart, notes=(*chart.notes, *notes)) if notes else chart
 
 
 def evaluate(chart: Chart, ctx: Context) -> tuple[Chart, Report, Result]:

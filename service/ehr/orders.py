@@ -23,6 +23,7 @@ from service.ehr.cards import (
 from service.ehr.chart import Chart
 from service.ehr.codes import CodeRule, first_match
 from service.ehr.medicines import drug_of
+from service.ehr.suggest import create, referral_fits
 from service.ehr.unread import not_ruled_out
 from service.engine.factors import Factors, derive_factors, stage_of
 from service.engine.models import Basis, Direction, FactorRule, Report, RuleLevel, Stage, Treatment
@@ -160,12 +161,16 @@ def stance_card(ctx: Context, order: Order, chart: Chart, result: Result) -> dic
         unread(ctx, chart, result.unanswered),
         not_checked(ctx, chart.missing),
     ]
+    actions = removal(ctx, order.ref, f"Remove {order.label}", against)
+    if against and order.ref and referral_fits(ctx, chart, result):  # what the guideline supports instead
+        label = ctx.texts["referral"]["replace_label"].format(drug=order.label)
+        actions["suggestions"].append(create(ctx, chart, label, False, *actions["suggestions"][0]["actions"]))
     return card(
         ctx,
         summary,
         "warning" if against or excluded else "info",  # the knowledge would not offer it to this patient
         detail,
-        **removal(ctx, order.ref, f"Remove {order.label}", against),
+        **actions,
         links=links(ctx, chart, t),
     )
 

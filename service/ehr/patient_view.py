@@ -18,8 +18,9 @@ from service.ehr.cards import (
     unread,
 )
 from service.ehr.chart import Chart
+from service.ehr.suggest import create, referral_fits
 from service.engine.models import Msg, Urgency
-from service.engine.results import Result
+from service.engine.results import Recommended, Result
 
 FLAG_RULES = ("red-flags", "implied-red-flags", "red-flag-combinations")
 TRIAGE_LEVELS = (Urgency.EMERGENCY, Urgency.URGENT, Urgency.SOON)  # cards.json "triage" has one entry each
@@ -71,7 +72,7 @@ def plan_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:
     """Info card (warning when review is due within days): stage, factors read, review advised, ranked options
     with grades, exclusions for this patient, the red-flag screen and what the record did not tell."""
     texts, lang = ctx.texts["plan"], ctx.lang
-    shown = result.recommendations[: texts["limit"]]
+    shown, rest = result.recommendations[: texts["limit"]], result.recommendations[texts["limit"] :]
     options = [
         f"{r.rank}. **{r.treatment.name.get_text(lang)}** - {grade(r.treatment, result)}"
         + (
@@ -97,6 +98,7 @@ def plan_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:
         unread(ctx, chart, result.unanswered, skip=("symptom_duration_days",)),  # the stage line says it
         review_line(ctx, result),
         "**Options that fit, best first:**\n" + "\n".join(options) if options else "",
+        more(ctx, rest),
         "**Not suitable for this patient:**\n" + "\n".join(personal) if personal else "",
         screen_line(ctx),
         not_checked(ctx, chart.missing),
@@ -105,7 +107,26 @@ def plan_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:
     # only by what the record did not say stays info, with the lines that say what was not read.
     recorded = any(r.code not in (Msg.NOT_RULED_OUT.value, Msg.NOT_SCREENED.value) for r in result.triage.reasons)
     indicator = "warning" if result.triage.level is Urgency.SOON and recorded else "info"
-    return card(ctx, summary, indicator, detail, links=links(ctx, chart))
+    suggestions = (
+        [create(ctx, chart, ctx.texts["referral"]["label"], True)] if referral_fits(ctx, chart, result) else []
+    )
+    return card(
+        ctx,
+        summary,
+        indicator,
+        detail,
+        links=links(ctx, chart),
+        suggestions=suggestions,
+        selectionBehavior="at-most-one" if suggestions else None,
+    )
+
+
+def more(ctx: Context, rest: tuple[Recommended, ...]) -> str:
+    """The options past the card's limit, by name, so the count in the summary matches what the card lists."""
+    if not rest:
+        return ""
+    names = ", ".join(r.treatment.name.get_text(ctx.lang) for r in rest)
+    return ctx.texts["plan"]["more"].format(count=len(rest), names=names)
 
 
 def triage_card(ctx: Context, chart: Chart, result: Result) -> dict[str, Any]:

@@ -127,10 +127,15 @@ def _request(hook: str, context: type[BaseSchema]) -> dict[str, Any]:
             "Unique id of this hook call (a UUID).", "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", 128, required=True
         ),
         "fhirServer": _text(
-            "Base URL of the EHR's FHIR server (never called by this service).", "https://ehr.example.org/fhir", 2048
+            "Base URL of the EHR's FHIR server: queried for prefetch keys the call lacks, only when on the service's allow-list.",
+            "https://ehr.example.org/fhir",
+            2048,
         ),
         "fhirAuthorization": ma.fields.Nested(
-            CdsFhirAuthorizationSchema, metadata=doc("Access to the FHIR server; ignored.")
+            CdsFhirAuthorizationSchema,
+            metadata=doc(
+                "Bearer token for fhirServer, used only for the service's own prefetch queries; never logged."
+            ),
         ),
         "context": ma.fields.Nested(context, required=True, metadata=doc(f"The {hook} context.")),
         "prefetch": ma.fields.Nested(

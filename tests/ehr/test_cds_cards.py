@@ -1,5 +1,7 @@
 """Every fixture request through the HTTP API: the expected cards, and the spec's card invariants on every card."""
 
+import re
+
 import jsonschema
 import pytest
 
@@ -66,8 +68,11 @@ def test_fixture_gets_its_expected_answer(call, case):
         assert text in details
     for text in expect.get("detail_excludes", []):
         assert text not in details
-    deleted = [a["resourceId"] for c in cards for s in c.get("suggestions", []) for a in s["actions"]]
+    actions = [a for c in cards for s in c.get("suggestions", []) for a in s["actions"]]
+    deleted = list(dict.fromkeys(a["resourceId"] for a in actions if a["type"] == "delete"))
     assert deleted == expect.get("suggestion_deletes", deleted)
+    created = [a["resource"]["resourceType"] for a in actions if a["type"] == "create"]
+    assert created == expect.get("suggestion_creates", created)
     recommended = [s["isRecommended"] for c in cards for s in c.get("suggestions", [])]
     assert recommended == expect.get("suggestion_recommended", recommended)
     assert response.headers["Cache-Control"] == "no-store"
@@ -130,3 +135,49 @@ def test_cards_speak_to_clinicians_in_clinician_wording(call, case, kb):
     """A card shows a rule, a grade or a combination in its clinician wording, never the sentence written for patients."""
     details = " | ".join(c.get("detail", "") for c in call(case).get_json()["cards"])
     assert [s for s in _patient_sentences(kb) if s in details] == []
+
+
+R4B = {"ServiceRequest": "fhir.resources.R4B.servicerequest"}
+
+
+@pytest.mark.parametrize("case", OK)
+def test_every_proposed_order_is_valid_fhir_r4b(call, case):
+    """A card that proposes an order carries a resource an EHR can take as it is."""
+    created = [
+        a["resource"]
+        for c in call(case).get_json()["cards"]
+        for s in c.get("suggestions", [])
+        for a in s["actions"]
+        if a["type"] == "create"
+    ]
+    for resource in created:
+        module = __import__(R4B[resource["resourceType"]], fromlist=["_"])
+        model = getattr(module, resource["resourceType"])
+        model.model_validate(resource)  # raises on an invalid resource
+        assert resource["subject"]["reference"] == f"Patient/{case['request']['context']['patientId']}"
+
+
+def test_some_fixture_proposes_an_order(call):
+    """The R4B check above is not vacuous: at least one fixture's cards create a referral."""
+    made = [
+        case.id
+        for case in OK
+        for c in call(case.values[0]).get_json()["cards"]
+        for s in c.get("suggestions", [])
+        if any(a["type"] == "create" for a in s["actions"])
+    ]
+    assert made
+
+
+PLANS = cases(lambda c: c["service"] == "sciatica-patient-view" and c["expect"]["status"] == 200)
+
+
+@pytest.mark.parametrize("case", PLANS)
+def test_a_plan_card_lists_as_many_options_as_its_summary_counts(call, case):
+    for card in call(case).get_json()["cards"]:
+        counted = re.search(r"(\d+) evidence-graded options fit", card["summary"])
+        if counted is None:
+            continue  # a red-flag card, not a plan
+        listed = len(re.findall(r"^\d+\. \*\*", card["detail"], re.M))
+        more = re.search(r"and (\d+) more: ", card["detail"])
+        assert listed + (int(more.group(1)) if more else 0) == int(counted.group(1))

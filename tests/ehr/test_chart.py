@@ -11,11 +11,13 @@ from service.ehr import pregnancy
 from service.ehr.chart import read_chart, to_report
 from service.ehr.codes import normalize
 from service.ehr.hooks import evaluate
+from service.ehr.medicines import drug_of, recognise
 from service.schemas.base import RANGES
 from tests.ehr.conftest import cases, ehr_context
 
 TODAY = date(2026, 11, 20)
 ICD = "http://hl7.org/fhir/sid/icd-10-cm"
+NDC = "http://hl7.org/fhir/sid/ndc"
 
 
 def condition(code, system=ICD, **extra):
@@ -139,6 +141,199 @@ def test_contained_medication_and_stopped_requests(codes):
     assert not read_chart({"medications": bundle(stopped)}, None, codes, TODAY).medications
 
 
+RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
+
+
+def rx(code, display=None, system=RX):
+    return {"coding": [{"system": system, "code": code} | ({"display": display} if display else {})]}
+
+
+def med(**how):
+    return {"resourceType": "MedicationRequest", "id": "m1", "status": "active", "authoredOn": "2026-01-01"} | how
+
+
+def contained(medication, *others, ref="#m"):
+    """A request whose medicationReference points to a contained Medication (id m)."""
+    return med(
+        medicationReference={"reference": ref},
+        contained=[{"resourceType": "Medication", "id": "m"} | medication, *others],
+    )
+
+
+def ingredient(concept):
+    return {"itemCodeableConcept": concept}
+
+
+EXCIPIENT = {"itemCodeableConcept": {"text": "lactose"}, "isActive": False}  # not an active ingredient: not listed
+
+
+BUNDLED = [
+    {"resourceType": "Medication", "id": "eliquis", "code": rx("1364447")},
+    {
+        "resourceType": "Medication",
+        "id": "capsule",
+        "ingredient": [{"itemReference": {"reference": "Medication/gaba"}}],
+    },
+    {"resourceType": "Medication", "id": "gaba", "code": rx("25480")},
+]
+SUBSTANCE = {"resourceType": "Substance", "id": "s1", "code": rx("11289")}
+FAMOTIDINE = "famotidine 26.6 MG / ibuprofen 800 MG Oral Tablet"
+
+
+@pytest.mark.parametrize(
+    "request_, targets, matched, unrecognised",
+    [
+        pytest.param(med(medicationCodeableConcept=rx("197806")), ["nsaid"], "code", [], id="SCD, no display"),
+        pytest.param(med(medicationCodeableConcept=rx("213469")), ["nsaid"], "code", [], id="SBD"),
+        pytest.param(med(medicationCodeableConcept=rx("1549682")), ["anticoagulant"], "code", [], id="GPCK"),
+        pytest.param(med(medicationCodeableConcept=rx("1740008")), ["opioid"], "code", [], id="BPCK"),
+        pytest.param(
+            med(medicationCodeableConcept=rx("749856")), ["hormonal-contraceptive"], "code", [], id="pill pack"
+        ),
+        pytest.param(med(medicationCodeableConcept=rx("11289", "warfarin")), ["anticoagulant"], "code", [], id="IN"),
+        pytest.param(
+            med(medicationCodeableConcept=rx("855332", system="urn:oid:2.16.840.1.113883.6.88")),
+            ["anticoagulant"],
+            "code",
+            [],
+            id="RxNorm by OID",
+        ),
+        pytest.param(
+            med(
+                medicationCodeableConcept={
+                    "coding": [*rx("0003-0894-21", system=NDC)["coding"], *rx("855332")["coding"]]
+                }
+            ),
+            ["anticoagulant"],
+            "code",
+            [],
+            id="any coding",
+        ),
+        pytest.param(med(medicationCodeableConcept=rx("858770")), ["opioid", "nsaid"], "code", [], id="combination"),
+        pytest.param(med(medicationCodeableConcept=rx("1049640")), ["opioid"], "code", [], id="with paracetamol"),
+        pytest.param(contained({"code": rx("855332")}), ["anticoagulant"], "code", [], id="contained Medication"),
+        pytest.param(
+            contained({"ingredient": [ingredient(rx("7258", "naproxen"))]}),
+            ["nsaid"],
+            "ingredient",
+            [],
+            id="contained Medication's ingredients",
+        ),
+        pytest.param(
+            contained(
+                {
+                    "code": {"text": "Compounded capsule"},
+                    "ingredient": [ingredient(rx("11289")), ingredient({"text": "vitamin K2"}), EXCIPIENT],
+                }
+            ),
+            ["anticoagulant"],
+            "ingredient",
+            ["vitamin K2 (in Compounded capsule)"],
+            id="an ingredient not recognised is said",
+        ),
+        pytest.param(
+            contained({"ingredient": [{"itemReference": {"reference": "#s1"}}]}, SUBSTANCE),
+            ["anticoagulant"],
+            "ingredient",
+            [],
+            id="ingredient Substance",
+        ),
+        pytest.param(
+            contained({"ingredient": [{"item": {"concept": rx("3322")}}]}),
+            ["benzodiazepine"],
+            "ingredient",
+            [],
+            id="R5 ingredient",
+        ),
+        pytest.param(
+            med(medicationReference={"reference": "Medication/eliquis"}), ["anticoagulant"], "code", [], id="bundled"
+        ),
+        pytest.param(
+            med(medicationReference={"reference": "https://ehr.example.org/fhir/Medication/capsule/_history/2"}),
+            ["gabapentinoid"],
+            "ingredient",
+            [],
+            id="bundled, ingredient bundled",
+        ),
+        pytest.param(
+            med(
+                medicationCodeableConcept={
+                    "coding": [{"system": NDC, "code": "0003-0894-21", "display": "Eliquis 5 MG Oral Tablet"}]
+                }
+            ),
+            ["anticoagulant"],
+            "text",
+            [],
+            id="brand in an NDC display",
+        ),
+        pytest.param(
+            med(medicationCodeableConcept=rx("99999999", "clopidogrel 75 MG Oral Tablet")),
+            ["antiplatelet"],
+            "text",
+            [],
+            id="unknown code, display names it",
+        ),
+        pytest.param(
+            med(medicationReference={"reference": "Medication/absent", "display": "Warfarin 5mg"}),
+            ["anticoagulant"],
+            "text",
+            [],
+            id="reference display",
+        ),
+        pytest.param(
+            med(medicationCodeableConcept={"text": FAMOTIDINE}),
+            ["nsaid"],
+            "text",
+            [f"famotidine 26.6 MG (in {FAMOTIDINE})"],
+            id="a part of a name not recognised is said",
+        ),
+        pytest.param(
+            med(medicationCodeableConcept=rx("617312", "atorvastatin 20 MG Oral Tablet")),
+            [],
+            "",
+            ["atorvastatin 20 MG Oral Tablet"],
+            id="unknown code",
+        ),
+        pytest.param(
+            med(medicationCodeableConcept=rx("617312")), [], "", ["RxNorm 617312"], id="unknown code, no display"
+        ),
+        pytest.param(
+            med(medicationReference={"reference": "Medication/absent"}),
+            [],
+            "",
+            ["MedicationRequest/m1"],
+            id="no Medication",
+        ),
+        pytest.param(
+            med(medicationCodeableConcept={"text": "prednisolone acetate 1% eye drops"}),
+            [],
+            "",
+            ["prednisolone acetate 1% eye drops"],
+            id="steroid eye drops",
+        ),
+    ],
+)
+def test_medicines_are_recognised_as_ehrs_code_them(codes, request_, targets, matched, unrecognised):
+    chart = read_chart({"medications": bundle(request_, *BUNDLED)}, None, codes, TODAY)
+    assert [m.target for m in chart.medications] == targets
+    assert {m.matched for m in chart.medications} == ({matched} if targets else set())
+    assert list(chart.unrecognised) == unrecognised
+
+
+@pytest.mark.parametrize(
+    "code, drug, label",
+    [
+        ("197806", "ibuprofen", "Ibuprofen 600 MG Oral Tablet"),  # no display: the listed one is shown
+        ("858770", "ibuprofen", "hydrocodone bitartrate 2.5 MG / ibuprofen 200 MG Oral Tablet"),  # the NSAID first
+        ("1049640", "oxycodone", "acetaminophen 325 MG / oxycodone hydrochloride 5 MG Oral Tablet [Percocet]"),
+        ("617312", None, ""),
+    ],
+)
+def test_an_order_is_checked_as_the_medicine_it_is_about(codes, code, drug, label):
+    found, shown = drug_of(med(medicationCodeableConcept=rx(code)), codes)
+    assert (found.name if found else None, shown) == (drug, label)
+
+
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
     lambda inner: (
@@ -158,6 +353,13 @@ JSON = st.recursive(
                     "valueQuantity",
                     "value",
                     "medicationCodeableConcept",
+                    "medicationReference",
+                    "contained",
+                    "ingredient",
+                    "itemReference",
+                    "itemCodeableConcept",
+                    "display",
+                    "text",
                     "clinicalStatus",
                     "subject",
                     "reference",
@@ -179,3 +381,28 @@ def test_malformed_fhir_never_breaks_the_mapping(codes, prefetch):
     chart = read_chart(prefetch, "p1", codes, TODAY)
     to_report(chart)
     evaluate(chart, ehr_context())  # the engine accepts every mapped chart (contradictions read as not known)
+
+
+INGREDIENT_KEYS = ["itemCodeableConcept", "itemReference", "item", "isActive"]
+MEDICATION = st.fixed_dictionaries(
+    {"resourceType": st.just("Medication"), "id": st.sampled_from(["m", "s1", "x"])},
+    optional={"code": JSON, "ingredient": JSON | st.lists(st.dictionaries(st.sampled_from(INGREDIENT_KEYS), JSON))},
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {"resourceType": st.just("MedicationRequest"), "status": st.just("active")},
+        optional={
+            "medicationCodeableConcept": JSON,
+            "medicationReference": JSON | st.fixed_dictionaries({"reference": st.sampled_from(["#m", "Medication/m"])}),
+            "contained": JSON | st.lists(MEDICATION, max_size=3),
+            "authoredOn": JSON,
+        },
+    ),
+    st.lists(MEDICATION, max_size=3),
+)
+def test_malformed_medicines_never_break_recognition(codes, request_, bundled):
+    chart = read_chart({"medications": bundle(request_, *bundled)}, None, codes, TODAY)
+    assert recognise(request_, codes, bundled).drugs or chart.unrecognised  # recognised or said, never dropped
