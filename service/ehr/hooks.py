@@ -23,8 +23,9 @@ SAFER = (
     "What is neither sent nor fetched is read the safer way and said on every card: without `patient` the age is "
     "not known (read as possibly under 16 and over 65); without `pregnancy` (or `medications` for patient-view) "
     "pregnancy (unless the patient is male) or any medicine cannot be ruled out. A key sent as null means the EHR "
-    "found no data. Medicines are matched by RxNorm ingredient code, else by ingredient name (cards list the active "
-    "ones not recognised); problems by ICD-10-CM or SNOMED CT."
+    "found no data. Medicines are matched by any RxNorm code (ingredient, clinical or branded drug, pack), then "
+    "by a referenced Medication's ingredients, then by name (cards list the active ones not recognised); problems "
+    "by ICD-10-CM or SNOMED CT."
 )
 NEEDED = "`conditions` (and, for order hooks with a medicine or imaging order to check, `medications`)"
 USAGE = (
