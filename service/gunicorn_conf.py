@@ -3,8 +3,13 @@
 A module of the package, so an installed wheel can use it: gunicorn --config python:service.gunicorn_conf ...
 """
 
+import atexit
+import errno
+import logging
 import os
+import re
 import shutil
+import tempfile
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
@@ -35,12 +40,48 @@ limit_request_fields = 50
 limit_request_field_size = 8190
 worker_tmp_dir = os.environ.get("WORKER_TMP_DIR", "/tmp")
 
+
+class ClientTextFilter(logging.Filter):
+    """Keep what a client sent out of gunicorn's own messages: request lines, URIs, header values, error texts.
+
+    A failed request keeps its class (e.g. "Invalid HTTP request line") and an exception its type, never its message.
+    """
+
+    QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\S*\?\S*")  # repr'd client text, and anything with a query string
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("gunicorn"):
+            return True
+        fields = dict(getattr(record, "fields", {}))
+        if record.exc_info and record.exc_info[0]:
+            fields["exception"] = record.exc_info[0].__name__
+            message = str(record.msg).split("%", 1)[0].strip()  # the template up to its first client value
+            record.exc_info, record.exc_text = None, None
+        elif str(record.msg).startswith("Invalid request from ip="):
+            error = str(record.msg).split(": ", 1)[-1]
+            message = "Invalid request: " + re.split(r"[:'\"(]", error, maxsplit=1)[0].strip()
+        elif record.msg == "%s %s":  # a worker's debug line: the method and path of each request
+            message = "request"
+        else:
+            message = self.QUOTED.sub("[removed]", record.getMessage())
+        record.msg, record.args, record.fields = message, (), fields
+        return True
+
+
 # gunicorn's own messages as JSON lines too, like the service's access and application logs.
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "service.api.logs.JsonLines"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
+    "filters": {"client_text": {"()": ClientTextFilter}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["client_text"],
+            "stream": "ext://sys.stdout",
+        }
+    },
     "root": {"handlers": ["stdout"], "level": "WARNING"},
     "loggers": {
         "gunicorn.error": {"handlers": ["stdout"], "level": loglevel.upper(), "propagate": False},
@@ -48,19 +89,55 @@ logconfig_dict = {
     },
 }
 
-# Every worker writes its Prometheus samples to files in this folder; /metrics merges them (multiprocess mode).
-# It must be set before prometheus_client is imported, which this file is (gunicorn reads it before the app).
-metrics_dir = os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", os.path.join(worker_tmp_dir, f"sciatica-metrics-{os.getpid()}")
-)
+# Every worker writes its Prometheus samples to files in a folder of its own, which /metrics merges (multiprocess
+# mode), under PROMETHEUS_MULTIPROC_DIR or WORKER_TMP_DIR. It must be chosen before prometheus_client is imported,
+# which this file is (gunicorn reads it before the app). A fresh folder needs no emptying: nothing an operator put
+# there is deleted. If it cannot be made or has too little room, metrics stay in each process: degraded, not down.
+METRICS_MIN_FREE = 1 << 20
 
-# Start with an empty folder, before the preloaded app writes to it: samples of an earlier run would count again.
-shutil.rmtree(metrics_dir, ignore_errors=True)
-os.makedirs(metrics_dir, exist_ok=True)
+
+def _metrics_folder() -> tuple[str | None, str]:
+    """A new folder for this server's metrics files, or None and why not."""
+    parent = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or worker_tmp_dir
+    try:
+        os.makedirs(parent, exist_ok=True)
+        folder = tempfile.mkdtemp(prefix="sciatica-metrics-", dir=parent)
+    except OSError as e:
+        return None, errno.errorcode.get(e.errno or 0, "OSError")
+    stat = os.statvfs(folder)
+    if stat.f_bavail * stat.f_frsize < METRICS_MIN_FREE:
+        os.rmdir(folder)
+        return None, "ENOSPC"
+    owner = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == owner:  # workers inherit the handler and exit too; only this process removes the folder
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
+    return folder, ""
+
+
+metrics_dir, metrics_problem = _metrics_folder()
+if metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+else:
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+
+
+def when_ready(server):  # noqa: ANN001 - gunicorn hook
+    """Say once if metrics could not use their folder."""
+    if metrics_problem:
+        server.log.warning(
+            "metrics folder unusable (%s): each worker serves only its own metrics; requests are unaffected",
+            metrics_problem,
+        )
 
 
 def child_exit(server, worker):  # noqa: ANN001 - gunicorn hook
     """Drop a dead worker's live gauges."""
+    if not metrics_dir:
+        return
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)

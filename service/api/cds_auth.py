@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from service.api.replay import ReplayStore, replay_key, store_for
 
 ASYMMETRIC = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"}
 LEEWAY_SECONDS = 30
@@ -18,10 +18,15 @@ class AuthError(Exception):
 
 
 class CdsAuth:
-    """Verifies one Bearer JWT per call; the jti of each accepted token is remembered until it expires (per process)."""
+    """Verifies one Bearer JWT per call; the jti of each accepted token is remembered until it expires (all workers)."""
 
     def __init__(
-        self, issuers: tuple[str, ...], jwks: Mapping[str, Any], algorithms: tuple[str, ...], max_lifetime: int
+        self,
+        issuers: tuple[str, ...],
+        jwks: Mapping[str, Any],
+        algorithms: tuple[str, ...],
+        max_lifetime: int,
+        replays: ReplayStore,
     ):
         bad = set(algorithms) - ASYMMETRIC
         if bad or not algorithms:
@@ -30,8 +35,7 @@ class CdsAuth:
         import jwt  # PyJWT and cryptography load only when verification is configured: ~45 ms off every start-up
 
         self.keys = jwt.PyJWKSet.from_dict(dict(jwks))
-        self._seen: dict[tuple[str, str], float] = {}
-        self._lock = threading.Lock()
+        self.replays = replays
 
     def verify(self, authorization: str, audience: str) -> dict[str, Any]:
         """The token's claims, or AuthError. `audience` is the URL the EHR called."""
@@ -67,14 +71,13 @@ class CdsAuth:
         return claims
 
     def _remember(self, iss: str, jti: str, exp: float) -> None:
-        """Reject a jti seen before within its validity window (in memory: per worker process)."""
-        now = time.time()
-        with self._lock:
-            for key in [k for k, until in self._seen.items() if until < now]:
-                del self._seen[key]
-            if (iss, jti) in self._seen:
-                raise AuthError("JWT replayed: this jti was already used.")
-            self._seen[iss, jti] = exp + LEEWAY_SECONDS
+        """Reject a jti seen before within its validity window, by any worker (or replica with a shared store)."""
+        try:
+            first = self.replays.claim(replay_key(iss, jti), exp + LEEWAY_SECONDS)
+        except Exception:  # noqa: BLE001 - store down or full: refuse rather than let a replay through
+            raise AuthError("JWT replay check is unavailable; retry with a new token.") from None
+        if not first:
+            raise AuthError("JWT replayed: this jti was already used.")
 
 
 def from_config(config: Mapping[str, Any]) -> CdsAuth | None:
@@ -89,4 +92,5 @@ def from_config(config: Mapping[str, Any]) -> CdsAuth | None:
         raise ValueError("CDS_JWT_ISSUERS is set: set CDS_JWKS_FILE or CDS_JWKS (the EHR's public JWK Set) too")
     jwks = json.loads(raw) if isinstance(raw, str) else raw
     algorithms = tuple(a.strip() for a in str(config.get("CDS_JWT_ALGORITHMS", "ES384,RS384")).split(",") if a.strip())
-    return CdsAuth(issuers, jwks, algorithms, int(config.get("CDS_JWT_MAX_LIFETIME", 900)))
+    replays = store_for(str(config.get("RATE_LIMIT_STORAGE_URI") or "memory://"))
+    return CdsAuth(issuers, jwks, algorithms, int(config.get("CDS_JWT_MAX_LIFETIME", 900)), replays)

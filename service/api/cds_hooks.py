@@ -181,6 +181,6 @@ class Feedback(MethodView):
         comment, nothing about the patient or user) and nothing is stored.
         """
         for item in body["feedback"]:
-            fields = {"service": service_id, "card": item["card"], "outcome": item["outcome"]}
+            fields = {"service": service_id, "card": str(item["card"]), "outcome": item["outcome"]}
             log.info("cds feedback", extra={"fields": fields})
         return {"received": len(body["feedback"])}

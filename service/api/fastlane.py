@@ -142,10 +142,11 @@ class Edge:
     max_body: int
 
     def plain(self, environ: dict[str, Any]) -> bool:
-        """No query string, no CORS, no language to negotiate."""
+        """No query string, no CORS, no language to negotiate, no chunked body (Flask counts it against the limit)."""
         return not (
             environ.get("QUERY_STRING")
             or "HTTP_ORIGIN" in environ
+            or "HTTP_TRANSFER_ENCODING" in environ
             or (self.languages > 1 and "HTTP_ACCEPT_LANGUAGE" in environ)
         )
 
@@ -158,12 +159,14 @@ class Edge:
         return int(length)
 
     def admit(self, environ: dict[str, Any]) -> list[tuple[str, str]] | None:
-        """The rate-limit headers for an admitted request; None when Flask must answer (401, 403, 429)."""
-        if not guarded(environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""), environ):
-            return []
-        if self.keys.digests and not self.keys.valid(environ.get("HTTP_X_API_KEY") or ""):
+        """The rate-limit headers for an admitted request; None when Flask must answer (429, 401, 403).
+
+        Counted before the key check, as in Flask: a refused key counts against the address (guessing is throttled).
+        """
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
+        allowed, counts = self.limits.count(environ) if self.limits.applies(method, path, environ) else (True, [])
+        if not allowed:
             return None
-        if not self.limits.enabled:
-            return []
-        allowed, counts = self.limits.count(environ)
-        return counts if allowed else None
+        if self.keys.digests and guarded(method, path, environ) and not self.keys.caller(environ):
+            return None
+        return counts

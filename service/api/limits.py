@@ -1,4 +1,8 @@
-"""Rate limits on /v1: one fixed window per API key (or client address); 429 is problem+json.
+"""Rate limits on /v1, /cds-services and /fhir: one fixed window per configured API key, else per client address.
+
+A key that is not a configured one never selects a window: made-up keys, and failed key attempts, count against the
+address (the one ProxyFix gives behind trusted proxies), so neither steps around the limit nor grows the windows held.
+429 is problem+json.
 
 Windows are counted in memory or in Redis shared by replicas (service/api/windows.py). flask-limiter's per-request
 machinery cost 0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than a content request itself.
@@ -6,7 +10,6 @@ machinery cost 0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than a 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import time
@@ -16,12 +19,21 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from service.api.problems import problem
-from service.api.security import guarded
+from service.api.security import KEY_CHECK, RECORDING, ApiKeys
 from service.api.windows import windows_for
+from service.openapi import PROTECTED_PREFIX
 
 COUNTED = "service.rate_count"  # environ key: a request is counted once even when the fast lane passes it on
 RATE = re.compile(r"^\s*(\d+)\s*(?:per|/)\s*(\d*)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
 UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+EHR_ROOTS = ("/cds-services", "/fhir")  # limited like /v1; their callers are EHRs, not API-key holders
+
+
+def limited(method: str, path: str, environ: Mapping[str, Any]) -> bool:
+    """Whether rate limits apply: /v1, /cds-services and /fhir calls, not CORS preflights nor recordings."""
+    if method == "OPTIONS" or RECORDING in environ:
+        return False
+    return path.startswith(PROTECTED_PREFIX) or path in EHR_ROOTS or path.startswith(tuple(r + "/" for r in EHR_ROOTS))
 
 
 def parse_rate(text: str) -> tuple[int, int]:
@@ -35,30 +47,32 @@ def parse_rate(text: str) -> tuple[int, int]:
 class RateLimits:
     """The configured rate; `check` counts one request of a caller and returns whether it may go on, and headers."""
 
-    def __init__(self, rate: str, storage_uri: str, enabled: bool) -> None:
+    def __init__(self, rate: str, storage_uri: str, enabled: bool, keys: ApiKeys) -> None:
         self.enabled = enabled
+        self.keys = keys
         self.rate = rate
         self.amount, self.window = parse_rate(rate)  # a window opens at a caller's first request
         self.windows = windows_for(storage_uri)
         self.prefix = f"sciatica-rate/{self.amount}/{self.window}/"  # a changed rate starts fresh windows
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> RateLimits:
-        return cls(str(config["RATE_LIMIT"]), str(config["RATE_LIMIT_STORAGE_URI"]), bool(config["RATE_LIMIT_ENABLED"]))
+    def from_config(cls, config: Mapping[str, Any], keys: ApiKeys | None = None) -> RateLimits:
+        uri, enabled = str(config["RATE_LIMIT_STORAGE_URI"]), bool(config["RATE_LIMIT_ENABLED"])
+        return cls(str(config["RATE_LIMIT"]), uri, enabled, keys or ApiKeys.from_config(config))
 
     def applies(self, method: str, path: str, environ: Mapping[str, Any]) -> bool:
-        """Only /v1 is limited; health, docs, metrics, EHR hooks and CORS preflights are not."""
-        return self.enabled and guarded(method, path, environ)
+        """/v1, /cds-services and /fhir are limited; health, docs, metrics and CORS preflights are not."""
+        return self.enabled and limited(method, path, environ)
 
     def count(self, environ: dict[str, Any]) -> tuple[bool, list[tuple[str, str]]]:
         """Count this request once, at the WSGI edge or in Flask, whichever looks first: allowed?, X-RateLimit-*."""
         if COUNTED not in environ:
-            environ[COUNTED] = self.check(environ.get("HTTP_X_API_KEY"), environ.get("REMOTE_ADDR") or "-")
+            caller = self.keys.caller(environ) or "ip:" + (environ.get("REMOTE_ADDR") or "-")
+            environ[COUNTED] = self.check(caller)
         return environ[COUNTED]
 
-    def check(self, api_key: str | None, address: str) -> tuple[bool, list[tuple[str, str]]]:
-        """Count a request of the caller (a digest of its key, else its address): allowed?, X-RateLimit-* headers."""
-        caller = "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:16] if api_key else "ip:" + address
+    def check(self, caller: str) -> tuple[bool, list[tuple[str, str]]]:
+        """Count a request of the caller ('key:<digest>' or 'ip:<address>'): allowed?, X-RateLimit-* headers."""
         used, reset = self.windows.incr(self.prefix + caller, self.window)
         headers = [
             ("X-RateLimit-Limit", str(self.amount)),
@@ -72,9 +86,9 @@ class RateLimits:
 
 
 def init_limits(app: Flask, rate_limits: RateLimits) -> None:
-    """Count /v1 requests before the view runs; answer 429 past the limit; send the counts on every answer."""
+    """Count limited requests before the key check and the view; answer 429 past the limit; send the counts."""
+    app.extensions["rate_limits"] = rate_limits
 
-    @app.before_request
     def count_request() -> Response | None:
         if not rate_limits.applies(request.method, request.path, request.environ):
             return None
@@ -82,6 +96,11 @@ def init_limits(app: Flask, rate_limits: RateLimits) -> None:
         if allowed:
             return None
         return problem(429, f"Too many requests: the limit is {rate_limits.rate}. Retry later.")
+
+    # Before the API-key check: a refused key still counts against the address, so guessing keys is throttled.
+    hooks = app.before_request_funcs.setdefault(None, [])
+    check = app.extensions.get(KEY_CHECK)
+    hooks.insert(hooks.index(check) if check in hooks else len(hooks), count_request)
 
     @app.after_request
     def send_counts(response: Response) -> Response:

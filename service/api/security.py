@@ -30,6 +30,8 @@ EXPOSED = [
 ]
 ALLOWED = ["Content-Type", "Accept-Language", "If-None-Match", "X-Request-ID", "X-API-Key", "Authorization"]
 RECORDING = "service.recording"  # environ flag of the fast lane's recordings (service/api/fastlane.py)
+KEY_CHECK = "service.api_key_check"  # app.extensions key: the hook rate limits count before (service/api/limits.py)
+CALLER = "service.api_key"  # environ key: the configured key a request holds (its window id), or None
 
 
 def guarded(method: str, path: str, environ: Mapping[str, Any]) -> bool:
@@ -56,6 +58,14 @@ class ApiKeys:
             found |= hmac.compare_digest(candidate, digest)
         return found
 
+    def caller(self, environ: dict[str, Any]) -> str | None:
+        """'key:<digest>' when the request holds a configured key, else None (no key, a wrong one, or keys off)."""
+        if CALLER not in environ:
+            given = environ.get("HTTP_X_API_KEY") or ""
+            valid = bool(self.digests and given and self.valid(given))
+            environ[CALLER] = "key:" + hashlib.sha256(given.encode()).hexdigest()[:16] if valid else None
+        return environ[CALLER]
+
 
 def init_security(app: Flask, keys: ApiKeys) -> None:
     """Register headers, CORS and the API-key check on `app`."""
@@ -78,9 +88,11 @@ def init_security(app: Flask, keys: ApiKeys) -> None:
         given = request.headers.get("X-API-Key", "")
         if not given:
             return problem(401, "Send your API key in the X-API-Key header.", headers={"WWW-Authenticate": "X-API-Key"})
-        if not keys.valid(given):
+        if not keys.caller(request.environ):
             return problem(403, "This API key is not valid.")
         return None
+
+    app.extensions[KEY_CHECK] = require_api_key
 
     @app.after_request
     def security_headers(response: Response) -> Response:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from service.api.logs import log_access
-from service.api.metrics import observe
+from service.api.metrics import method_label, observe
 
 REQUEST_ID_KEY = "service.request_id"  # environ keys shared with the Flask hooks (service/api/http.py)
 ROUTE_KEY = "service.route"
@@ -46,5 +46,5 @@ class Telemetry:
         finally:
             seconds = time.perf_counter() - started
             method, route = environ["REQUEST_METHOD"], environ.get(ROUTE_KEY, "(unmatched)")
-            log_access(rid, method, route, int(status), seconds)
+            log_access(rid, method_label(method), route, int(status), seconds)  # a made-up method is client text
             observe(method, route, status, seconds)

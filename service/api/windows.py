@@ -6,6 +6,8 @@ import threading
 import time
 from typing import Any, Protocol
 
+MAX_WINDOWS = 50_000  # per process, about 10 MB: callers beyond it take the oldest windows' places
+
 
 class Windows(Protocol):
     def incr(self, key: str, seconds: int) -> tuple[int, float]:
@@ -13,11 +15,11 @@ class Windows(Protocol):
 
 
 class LocalWindows:
-    """Windows in a dict of this process. `limits`' memory storage starts a timer thread every 10 ms while keys
-    exist (about 5% of a content request's throughput here); expired windows are swept here instead."""
+    """Windows in a dict of this process, at most MAX_WINDOWS. `limits`' memory storage starts a timer thread every
+    10 ms while keys exist (about 5% of a content request's throughput here); expired windows are swept here instead."""
 
     def __init__(self) -> None:
-        self.windows: dict[str, list[float]] = {}  # key -> [window end, count]
+        self.windows: dict[str, list[float]] = {}  # key -> [window end, count], oldest window first
         self.lock = threading.Lock()
         self.next_sweep = 0.0
 
@@ -29,6 +31,9 @@ class LocalWindows:
                 if now >= self.next_sweep:
                     self.windows = {k: w for k, w in self.windows.items() if w[0] > now}
                     self.next_sweep = now + seconds
+                self.windows.pop(key, None)  # reopened at the end: the dict stays in order of opening
+                while len(self.windows) >= MAX_WINDOWS:
+                    del self.windows[next(iter(self.windows))]
                 window = self.windows[key] = [now + seconds, 0]
             window[1] += 1
             return int(window[1]), window[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -9,6 +10,7 @@ import marshmallow as ma
 from service.schemas.base import BaseSchema, doc, integer
 
 FHIR_ID = r"^[A-Za-z0-9\-\.]{1,64}$"
+UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 RFC3339 = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$"
 MAX_ENTRIES = 500
 
@@ -52,6 +54,15 @@ class WholeNumber(ma.fields.Integer):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return super()._validated(value)
+
+
+class CanonicalUuid(ma.fields.UUID):
+    """A uuid written as format uuid means (8-4-4-4-12 hex digits), read as a uuid.UUID: safe to log as it is."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str) or not re.match(UUID, value):
+            raise self.make_error("invalid_uuid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def _text(description: str, example: Any = None, max_length: int = 256, **kwargs: Any) -> ma.fields.String:
@@ -177,7 +188,12 @@ class CdsOverrideReasonSchema(BaseSchema):
 
 
 class CdsFeedbackItemSchema(BaseSchema):
-    card = _text("The card's uuid.", "4e0a3a1e-3283-4575-ab82-028d55fe2719", required=True)
+    card = CanonicalUuid(
+        required=True,
+        metadata=doc(
+            "The card's uuid.", "4e0a3a1e-3283-4575-ab82-028d55fe2719", pattern=UUID, minLength=36, maxLength=36
+        ),
+    )
     outcome = ma.fields.String(
         required=True,
         validate=ma.validate.OneOf(["accepted", "overridden"]),

@@ -56,7 +56,15 @@ def test_rs384_and_es384_tokens_for_the_called_url_pass(secured):
     assert post(secured, token()).status_code == 200
     assert post(secured, token(aud=[SERVICE], key=EC_KEY, alg="ES384", kid="ec-1")).status_code == 200
     assert secured.get("/cds-services", headers={"Authorization": f"Bearer {token(aud=BASE)}"}).status_code == 200
-    feedback = {"feedback": [{"card": "c1", "outcome": "overridden", "outcomeTimestamp": "2026-11-20T10:00:00Z"}]}
+    feedback = {
+        "feedback": [
+            {
+                "card": "4e0a3a1e-3283-4575-ab82-028d55fe2719",
+                "outcome": "overridden",
+                "outcomeTimestamp": "2026-11-20T10:00:00Z",
+            }
+        ]
+    }
     url = f"{SERVICE}/feedback"
     assert (
         secured.post(

@@ -1,0 +1,97 @@
+"""Remembered JWT ids (jti) shared by every worker: a SQLite file on this host, or the shared `limits` storage.
+
+Each gunicorn worker is its own process, so a dict per process let a token through once per worker. The host store
+is one SQLite database in a folder only this user may open; a shared RATE_LIMIT_STORAGE_URI (redis://...) also
+covers the replicas on other hosts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Protocol
+
+SWEEP_SECONDS = 60  # how often one process deletes expired ids (each claim already ignores them)
+
+
+class ReplayStore(Protocol):
+    def claim(self, key: str, until: float) -> bool:
+        """True for the first claim of `key` before `until` (epoch seconds), False while an earlier one holds."""
+
+
+class HostStore:
+    """Claims in a SQLite table with a unique key: one atomic upsert decides, across processes of this host."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = owned_folder(folder) / "jti.sqlite3"
+        self.lock = threading.Lock()
+        self.pid = 0  # the connection is opened per process: never one inherited across gunicorn's fork
+        self.conn: sqlite3.Connection | None = None
+        self.next_sweep = 0.0
+        self.connect().close()  # fail at start-up, not on the first EHR call, if the file cannot be made
+        self.conn = None
+
+    def connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, until REAL NOT NULL) WITHOUT ROWID")
+        return conn
+
+    def claim(self, key: str, until: float) -> bool:
+        now = time.time()
+        with self.lock:
+            if self.conn is None or self.pid != os.getpid():
+                self.conn, self.pid = self.connect(), os.getpid()
+            if now >= self.next_sweep:
+                self.conn.execute("DELETE FROM seen WHERE until < ?", (now,))
+                self.next_sweep = now + SWEEP_SECONDS
+            cursor = self.conn.execute(
+                "INSERT INTO seen (key, until) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET until = excluded.until WHERE seen.until < ?",
+                (key, until, now),
+            )
+            return cursor.rowcount == 1
+
+
+class SharedStore:
+    """Claims in a `limits` storage shared by replicas: an atomic counter per id that expires with the token."""
+
+    def __init__(self, uri: str) -> None:
+        from limits.storage import storage_from_string
+
+        self.storage: Any = storage_from_string(uri)
+
+    def claim(self, key: str, until: float) -> bool:
+        return int(self.storage.incr("sciatica-jti/" + key, max(1, int(until - time.time()) + 1))) == 1
+
+
+def owned_folder(folder: Path) -> Path:
+    """`folder`, created 0700 if missing; refused if another user could write to it or it is a symlink."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise ValueError(f"{folder}: the JWT replay store needs a folder only this user owns and opens (mode 0700)")
+    return folder
+
+
+def default_folder() -> Path:
+    """One folder per user under gunicorn's worker tmp dir (WORKER_TMP_DIR, as service/gunicorn_conf.py reads it)."""
+    return Path(os.environ.get("WORKER_TMP_DIR") or tempfile.gettempdir()) / f"sciatica-jti-{os.getuid()}"
+
+
+def store_for(storage_uri: str, folder: Path | None = None) -> ReplayStore:
+    """memory:// rate limits: the host store; any other `limits` storage URI (redis://...): that shared storage."""
+    if storage_uri.startswith("memory://"):
+        return HostStore(folder or default_folder())
+    return SharedStore(storage_uri)
+
+
+def replay_key(iss: str, jti: str) -> str:
+    """A fixed-length key for an issuer's jti (neither is stored as sent)."""
+    return hashlib.sha256(f"{iss}\0{jti}".encode()).hexdigest()
