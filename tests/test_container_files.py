@@ -42,6 +42,20 @@ def test_nginx_caches_gets_only_and_passes_request_ids():
     assert "client_max_body_size 16k;" in NGINX and "proxy_buffering on;" in NGINX
 
 
+def test_nginx_cache_keeps_no_credential_and_replays_no_per_request_header():
+    key = re.search(r"proxy_cache_key (.*);", NGINX).group(1)
+    assert "$http_x_api_key" not in key and "$http_authorization" not in key
+    assert "proxy_cache_bypass $credentials;" in NGINX and "proxy_no_cache $credentials;" in NGINX
+    for header in ("X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
+        assert f"proxy_hide_header {header};" in NGINX, header
+    assert "add_header X-Request-ID $rid always;" in NGINX
+
+
+def test_nginx_keeps_metrics_off_the_public_proxy():
+    for block in ("location = /metrics", "location /metrics/"):
+        assert re.search(rf"^\s*{re.escape(block)} \{{[^}}]*?return 404;", NGINX, re.M), block
+
+
 APP_ONLY = {"API_TITLE", "API_VERSION"}  # and OPENAPI_*: the API's own description, not a deployment's choice
 SETTINGS = {k: v for k, v in vars(Config).items() if k.isupper() and k not in APP_ONLY and not k.startswith("OPENAPI_")}
 IN_COMPOSE = {"PROXY_HOPS": "1"}  # nginx is one trusted proxy in front
