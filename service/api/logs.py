@@ -23,6 +23,11 @@ class JsonLines(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        if record.exc_info and record.exc_info[0] is not None:
+            # An unhandled error says only the exception's type: Flask's line names the client's path, and an
+            # exception's message can carry what the client sent (the access line gives the route).
+            line["message"] = "unhandled exception"
+            line["exception"] = record.exc_info[0].__name__
         line.update(getattr(record, "fields", {}))
         return orjson.dumps(line).decode()
 

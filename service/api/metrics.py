@@ -142,5 +142,5 @@ def init_metrics(app: Flask, content_version: str) -> None:
     @app.get("/metrics")
     def metrics() -> Response:
         return Response(
-            generate_latest(registry()), mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"}
+            generate_latest(registry()), content_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"}
         )

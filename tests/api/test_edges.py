@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from service.api.logs import JsonLines
+
 PATHS = [
     "/",
     "/v1/treatments",
@@ -138,14 +140,22 @@ def test_metrics_count_requests_by_route_and_status(client, kb):
     assert f'sciatica_content_info{{content_version="{kb.content_version}"}}' in text
 
 
-def test_500_is_a_problem_without_internals():
+def test_500_is_a_problem_without_internals(caplog):
     from service import create_app
 
     app = create_app({"RATE_LIMIT_ENABLED": 0})
-    app.add_url_rule("/v1/boom", "boom", lambda: 1 / 0)
-    r = app.test_client().get("/v1/boom")
+    app.add_url_rule("/v1/boom/<path:who>", "boom", lambda who: 1 / 0)
+    r = app.test_client().get("/v1/boom/Jane-Doe-1980-01-01")
     assert r.status_code == 500 and r.mimetype == "application/problem+json"
     assert "ZeroDivision" not in r.get_data(as_text=True) and "Traceback" not in r.get_data(as_text=True)
+    logged = "\n".join(JsonLines().format(record) for record in caplog.records)  # as the service writes them
+    assert '"exception":"ZeroDivisionError"' in logged  # the log line says what failed...
+    assert "Jane-Doe" not in logged and "division by zero" not in logged  # ...never the client's path or the message
+
+
+def test_metrics_content_type_names_its_charset_once(client):
+    content_type = client.get("/metrics").headers["Content-Type"]
+    assert content_type.startswith("text/plain; version=") and content_type.count("charset") == 1
 
 
 def test_client_address_comes_from_trusted_proxies_only(make_client):
