@@ -35,7 +35,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     catalog = Catalog(kb, app.config["CACHE_MAX_AGE"])
     app.extensions["catalog"] = catalog
 
-    keys, limits = ApiKeys.from_config(app.config), RateLimits.from_config(app.config)
+    keys = ApiKeys.from_config(app.config)
+    limits = RateLimits.from_config(app.config, keys)
 
     init_http(app, kb.content_version)
     init_security(app, keys)

@@ -62,12 +62,12 @@ class Catalog:
         body = orjson.dumps(data)
         return self.respond(body, etag_of(body), lang)
 
-    def respond(self, body: bytes, etag: str, lang: str) -> Response:
+    def respond(self, body: bytes, etag: str, lang: str, mimetype: str = JSON) -> Response:
         headers = {"Cache-Control": self.cache_control, "Vary": "Accept-Language", "Content-Language": lang}
         if request.if_none_match.contains(etag):
             response = Response(status=304, headers=headers)
         else:
-            response = Response(body, mimetype=JSON, headers=headers)
+            response = Response(body, mimetype=mimetype, headers=headers)
         response.set_etag(etag)
         return response
 

@@ -12,7 +12,6 @@ from service.api.args import no_query
 from service.api.catalog import catalog, knowledge
 from service.api.handout_pages import CONDITION, Page, build
 
-HTML = "text/html; charset=utf-8"
 MAX_CHARS = 262_144  # the documented bound of one page; tests hold every page under it
 PAGES = "handouts"  # app.extensions key: (page, language) -> Page
 
@@ -35,9 +34,7 @@ def send(page: str) -> Response:
     cat = catalog()
     lang = cat.language()
     built: Page = current_app.extensions[PAGES][page, lang]
-    response = cat.respond(built.body, built.etag, lang)
-    if response.status_code == 200:
-        response.content_type = HTML
+    response = cat.respond(built.body, built.etag, lang, "text/html")
     response.headers["Content-Security-Policy"] = built.csp
     return response
 
