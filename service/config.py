@@ -26,7 +26,7 @@ class Config:
     API_KEYS = ""  # comma-separated; empty: no key needed (the local run)
     API_KEYS_FILE: str | None = None  # one key per line, e.g. a mounted secret
     RATE_LIMIT = "300 per minute"  # per API key, or per client address without one
-    RATE_LIMIT_STORAGE_URI = "memory://"  # redis://host:6379 to share limits between replicas
+    RATE_LIMIT_STORAGE_URI = "host://"  # shared by this host's workers; redis://host:6379 also by replicas
     RATE_LIMIT_ENABLED = 1
     HSTS_SECONDS = 0  # set (e.g. 31536000) when served over TLS
     FAST_LANE = 1  # plain content GETs replayed at the WSGI layer (service/api/fastlane.py); 0: all through Flask

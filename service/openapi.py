@@ -23,6 +23,8 @@ Errors are RFC 9457 `application/problem+json` and name the field at fault.
 """
 
 PROTECTED_PREFIX = "/v1/"
+EHR_ROOTS = ("/cds-services", "/fhir")
+OPEN_FHIR = "/fhir/metadata"  # clients read the CapabilityStatement before they hold a credential
 RATE_LIMIT_HEADERS = {
     "X-RateLimit-Limit": "Requests allowed in the current window.",
     "X-RateLimit-Remaining": "Requests left in the current window.",
@@ -48,7 +50,10 @@ SPEC_OPTIONS = {
                 "type": "apiKey",
                 "in": "header",
                 "name": "X-API-Key",
-                "description": "Required on /v1 when the deployment configures API keys (SCIATICA_API_KEYS).",
+                "description": (
+                    "Required on /v1 when the deployment configures API keys (SCIATICA_API_KEYS). On /cds-services "
+                    "and /fhir (but /fhir/metadata) an API key or the EHR's JWT is needed when either is configured."
+                ),
             },
             "CdsHooksJwt": {
                 "type": "http",
@@ -122,25 +127,31 @@ class BoundsPlugin(BasePlugin):
 
 
 class AccessPlugin(BasePlugin):
-    """/v1 operations: the API-key scheme, their 401/403/429 answers and rate-limit headers; CDS Hooks: the EHR JWT."""
+    """The credentials each operation takes, its 401/403/429 answers and rate-limit headers (service/api/limits.py).
+
+    /v1: the API key. /cds-services and /fhir (but /fhir/metadata): the EHR's JWT or an API key, each verified only
+    where configured. FHIR operations document their own errors, as OperationOutcomes (service/api/fhir.py).
+    """
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
-        if (path or "").startswith("/cds-services"):
-            for operation in (operations or {}).values():
-                # Optional: EHRs send it, the service verifies it only when issuers are configured.
-                operation.setdefault("security", [{"CdsHooksJwt": []}, {}])
-        if not (path or "").startswith(PROTECTED_PREFIX):
+        path = path or ""
+        if not path.startswith((PROTECTED_PREFIX, *EHR_ROOTS)):
             return
         for operation in (operations or {}).values():
-            operation.setdefault("security", [{"ApiKeyAuth": []}])
             responses = operation.setdefault("responses", {})
-            responses.setdefault("401", "UNAUTHORIZED")
-            responses.setdefault("403", "FORBIDDEN")
-            responses.setdefault("429", "TOO_MANY_REQUESTS")
+            if path.startswith(PROTECTED_PREFIX):
+                operation.setdefault("security", [{"ApiKeyAuth": []}])
+            elif path != OPEN_FHIR:
+                operation.setdefault("security", [{"CdsHooksJwt": []}, {"ApiKeyAuth": []}, {}])  # {}: none configured
+            if not path.startswith("/fhir"):
+                if path != OPEN_FHIR:
+                    responses.setdefault("401", "UNAUTHORIZED")
+                    responses.setdefault("403", "FORBIDDEN")
+                responses.setdefault("429", "TOO_MANY_REQUESTS")
             for code, response in responses.items():
                 if isinstance(response, dict) and str(code).startswith(("2", "3", "4")) and "$ref" not in response:
                     headers = response.setdefault("headers", {})
-                    for name in RATE_LIMIT_HEADERS:
+                    for name in (*RATE_LIMIT_HEADERS, *(("Retry-After",) if str(code) == "429" else ())):
                         headers.setdefault(name, {"$ref": f"#/components/headers/{name}"})

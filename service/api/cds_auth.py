@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from service.api.replay import ReplayStore, replay_key, store_for
+from service.api.security import ApiKeys
 
 ASYMMETRIC = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"}
 LEEWAY_SECONDS = 30
@@ -80,6 +82,38 @@ class CdsAuth:
             raise AuthError("JWT replayed: this jti was already used.")
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why an EHR call may not go on: 401 (no or a bad credential) or 403 (a wrong key), and the challenge to send."""
+
+    status: int
+    detail: str
+    challenge: str
+
+
+BEARER, KEY_HEADER = 'Bearer error="invalid_token"', "X-API-Key"
+
+
+def ehr_refusal(auth: CdsAuth | None, keys: ApiKeys, environ: dict[str, Any], audience: str) -> Refusal | None:
+    """None when an EHR call (/cds-services, /fhir) may go on: with the EHR's JWT where issuers are configured (its
+    `aud` the URL called), or a configured API key; with neither configured (the local run), no credential is needed.
+    """
+    if auth is None and not keys.digests:
+        return None
+    authorization = environ.get("HTTP_AUTHORIZATION", "")
+    if auth is not None and (authorization or not keys.digests):
+        try:
+            auth.verify(authorization, audience)
+        except AuthError as exc:
+            return Refusal(401, str(exc), BEARER)
+        return None
+    if environ.get("HTTP_X_API_KEY"):
+        return None if keys.caller(environ) else Refusal(403, "This API key is not valid.", KEY_HEADER)
+    if auth is None:
+        return Refusal(401, "Send your API key in the X-API-Key header.", KEY_HEADER)
+    return Refusal(401, "Send the EHR's signed JWT as Authorization: Bearer <jwt>, or an API key in X-API-Key.", BEARER)
+
+
 def from_config(config: Mapping[str, Any]) -> CdsAuth | None:
     """A verifier when CDS_JWT_ISSUERS is set (then a JWKS is required), else None: verification is off."""
     issuers = tuple(i.strip() for i in str(config.get("CDS_JWT_ISSUERS") or "").split(",") if i.strip())
@@ -92,5 +126,5 @@ def from_config(config: Mapping[str, Any]) -> CdsAuth | None:
         raise ValueError("CDS_JWT_ISSUERS is set: set CDS_JWKS_FILE or CDS_JWKS (the EHR's public JWK Set) too")
     jwks = json.loads(raw) if isinstance(raw, str) else raw
     algorithms = tuple(a.strip() for a in str(config.get("CDS_JWT_ALGORITHMS", "ES384,RS384")).split(",") if a.strip())
-    replays = store_for(str(config.get("RATE_LIMIT_STORAGE_URI") or "memory://"))
+    replays = store_for(str(config.get("RATE_LIMIT_STORAGE_URI") or "host://"))
     return CdsAuth(issuers, jwks, algorithms, int(config.get("CDS_JWT_MAX_LIFETIME", 900)), replays)

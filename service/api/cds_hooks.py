@@ -13,7 +13,7 @@ from flask_smorest import Blueprint, abort
 
 from service.api.args import no_query
 from service.api.catalog import catalog
-from service.api.cds_auth import AuthError, CdsAuth, from_config
+from service.api.cds_auth import CdsAuth, ehr_refusal, from_config
 from service.api.cds_docs import DOCS, EXAMPLES
 from service.api.problems import PROBLEM_JSON, problem
 from service.ehr.cards import Context
@@ -39,7 +39,7 @@ blp = Blueprint(
     description="HL7 CDS Hooks 2.0 services for EHRs: discovery, patient-view and order checks, feedback.",
 )
 NO_STORE = {"Cache-Control": {"description": "Always no-store.", "schema": {"type": "string", "enum": ["no-store"]}}}
-AUTH_401 = "The EHR's JWT is missing or invalid (only when CDS_JWT_ISSUERS is configured)."
+AUTH_401 = "No credential, or an invalid EHR JWT (only when EHR issuers or API keys are configured)."
 NOT_JSON = "The body is not application/json."
 SERVICE_IDS = ", ".join(f'"{sid}"' for sid in SERVICES)
 
@@ -76,11 +76,9 @@ def guard() -> Any:
     if request.method == "OPTIONS":
         return None
     auth: CdsAuth | None = current_app.extensions["cds_auth"]
-    if auth is not None:
-        try:
-            auth.verify(request.headers.get("Authorization", ""), base_url() + request.path)
-        except AuthError as exc:
-            return problem(401, str(exc), headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    refusal = ehr_refusal(auth, current_app.extensions["api_keys"], request.environ, base_url() + request.path)
+    if refusal is not None:
+        return problem(refusal.status, refusal.detail, headers={"WWW-Authenticate": refusal.challenge})
     if request.method == "POST" and request.mimetype != "application/json":
         abort(415, message="Send the CDS Hooks request as application/json.")
     return None

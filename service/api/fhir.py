@@ -15,8 +15,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import PathConverter
 
 from service.api.catalog import catalog
+from service.api.cds_auth import ehr_refusal
 from service.config import API_VERSION
 from service.ehr.fhir_meta import TYPES, all_resources, capability_statement, operation_outcome, searchset
+from service.openapi import OPEN_FHIR
 from service.schemas.base import LANG
 from service.schemas.fhir import (
     FhirBundleSchema,
@@ -39,7 +41,16 @@ EXAMPLE_IDS = {
     "Evidence": "nsaids",
     "Citation": "S1",
 }
-ISSUE = {400: "invalid", 404: "not-found", 405: "not-supported", 406: "not-supported", 500: "exception"}
+ISSUE = {
+    400: "invalid",
+    401: "login",
+    403: "forbidden",
+    404: "not-found",
+    405: "not-supported",
+    406: "not-supported",
+    429: "throttled",
+    500: "exception",
+}
 DESCRIBE = {
     "PlanDefinition": "CPG-style recommendation definition (eca-rule): one action per treatment with cqf-strengthOfRecommendation, cpg-directionOfRecommendation, cqf-qualityOfEvidence and cpg-rationale extensions and documentation links to the sources.",
     "ActivityDefinition": "One treatment as an activity template (kind, RxNorm product where single, doNotPerform when the evidence is against it).",
@@ -67,6 +78,35 @@ def outcome(error: HTTPException) -> Response:
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     code = error.code or 500
     return fhir_response(operation_outcome(ISSUE.get(code, "processing"), str(detail)), code, headers)
+
+
+@blp.before_request
+def admit() -> Response | None:
+    """The EHR's JWT (aud: the URL called) or an API key, where configured; /fhir/metadata stays open."""
+    if request.method == "OPTIONS" or request.path == OPEN_FHIR:
+        return None
+    refusal = ehr_refusal(
+        current_app.extensions["cds_auth"],
+        current_app.extensions["api_keys"],
+        request.environ,
+        public_base() + request.path,
+    )
+    if refusal is None:
+        return None
+    body = operation_outcome(ISSUE[refusal.status], refusal.detail)
+    return fhir_response(body, refusal.status, {"WWW-Authenticate": refusal.challenge})
+
+
+def outcome_response(status: int, description: str) -> Any:
+    """An alt_response decorator for an OperationOutcome error."""
+    return blp.alt_response(status, description=description, schema=FhirOperationOutcomeSchema, content_type=FHIR_JSON)
+
+
+CREDENTIAL_ERRORS = [
+    outcome_response(401, "No credential, or an invalid EHR JWT (only when API keys or EHR issuers are configured)."),
+    outcome_response(403, "The API key is not a configured one."),
+]
+THROTTLED = outcome_response(429, "Too many requests: wait Retry-After seconds.")
 
 
 @blp.record_once
@@ -107,6 +147,7 @@ class Metadata(MethodView):
         schema=FhirOperationOutcomeSchema,
         content_type=FHIR_JSON,
     )
+    @THROTTLED
     @blp.alt_response(500, description="Server error.", schema=FhirOperationOutcomeSchema, content_type=FHIR_JSON)
     def get(self, **_):
         """Get the CapabilityStatement
@@ -128,6 +169,8 @@ def register(rtype: str) -> None:
             content_type=FHIR_JSON,
         ),
         blp.alt_response(500, description="Server error.", schema=FhirOperationOutcomeSchema, content_type=FHIR_JSON),
+        THROTTLED,
+        *CREDENTIAL_ERRORS,
     ]
 
     def search(self: Any, args: dict[str, Any]) -> Response:

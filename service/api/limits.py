@@ -2,7 +2,7 @@
 
 A key that is not a configured one never selects a window: made-up keys, and failed key attempts, count against the
 address (the one ProxyFix gives behind trusted proxies), so neither steps around the limit nor grows the windows held.
-429 is problem+json.
+429 is raised, so each area answers it in its own format (problem+json; an OperationOutcome under /fhir).
 
 Windows are counted in memory or in Redis shared by replicas (service/api/windows.py). flask-limiter's per-request
 machinery cost 0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than a content request itself.
@@ -17,16 +17,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import TooManyRequests
 
-from service.api.problems import problem
 from service.api.security import KEY_CHECK, RECORDING, ApiKeys
 from service.api.windows import windows_for
-from service.openapi import PROTECTED_PREFIX
+from service.openapi import EHR_ROOTS, PROTECTED_PREFIX
 
 COUNTED = "service.rate_count"  # environ key: a request is counted once even when the fast lane passes it on
 RATE = re.compile(r"^\s*(\d+)\s*(?:per|/)\s*(\d*)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)
 UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-EHR_ROOTS = ("/cds-services", "/fhir")  # limited like /v1; their callers are EHRs, not API-key holders
 
 
 def limited(method: str, path: str, environ: Mapping[str, Any]) -> bool:
@@ -89,13 +88,12 @@ def init_limits(app: Flask, rate_limits: RateLimits) -> None:
     """Count limited requests before the key check and the view; answer 429 past the limit; send the counts."""
     app.extensions["rate_limits"] = rate_limits
 
-    def count_request() -> Response | None:
+    def count_request() -> None:
         if not rate_limits.applies(request.method, request.path, request.environ):
-            return None
-        allowed, g.rate_headers = rate_limits.count(request.environ)
-        if allowed:
-            return None
-        return problem(429, f"Too many requests: the limit is {rate_limits.rate}. Retry later.")
+            return
+        allowed, g.rate_headers = rate_limits.count(request.environ)  # Retry-After among them: send_counts adds it
+        if not allowed:
+            raise TooManyRequests(f"Too many requests: the limit is {rate_limits.rate}. Retry later.")
 
     # Before the API-key check: a refused key still counts against the address, so guessing keys is throttled.
     hooks = app.before_request_funcs.setdefault(None, [])

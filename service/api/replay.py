@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
-import stat
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any, Protocol
+
+from service.api.hostdb import HostDatabase, owned_folder
 
 SWEEP_SECONDS = 60  # how often one process deletes expired ids (each claim already ignores them)
 
@@ -29,29 +28,18 @@ class HostStore:
     """Claims in a SQLite table with a unique key: one atomic upsert decides, across processes of this host."""
 
     def __init__(self, folder: Path) -> None:
-        self.path = owned_folder(folder) / "jti.sqlite3"
-        self.lock = threading.Lock()
-        self.pid = 0  # the connection is opened per process: never one inherited across gunicorn's fork
-        self.conn: sqlite3.Connection | None = None
+        schema = "CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, until REAL NOT NULL) WITHOUT ROWID"
+        self.db = HostDatabase(owned_folder(folder) / "jti.sqlite3", schema)
         self.next_sweep = 0.0
-        self.connect().close()  # fail at start-up, not on the first EHR call, if the file cannot be made
-        self.conn = None
-
-    def connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, until REAL NOT NULL) WITHOUT ROWID")
-        return conn
 
     def claim(self, key: str, until: float) -> bool:
         now = time.time()
-        with self.lock:
-            if self.conn is None or self.pid != os.getpid():
-                self.conn, self.pid = self.connect(), os.getpid()
+        with self.db.lock:
+            conn = self.db.connection()
             if now >= self.next_sweep:
-                self.conn.execute("DELETE FROM seen WHERE until < ?", (now,))
+                conn.execute("DELETE FROM seen WHERE until < ?", (now,))
                 self.next_sweep = now + SWEEP_SECONDS
-            cursor = self.conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO seen (key, until) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET until = excluded.until WHERE seen.until < ?",
                 (key, until, now),
@@ -71,23 +59,14 @@ class SharedStore:
         return int(self.storage.incr("sciatica-jti/" + key, max(1, int(until - time.time()) + 1))) == 1
 
 
-def owned_folder(folder: Path) -> Path:
-    """`folder`, created 0700 if missing; refused if another user could write to it or it is a symlink."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = os.lstat(folder)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise ValueError(f"{folder}: the JWT replay store needs a folder only this user owns and opens (mode 0700)")
-    return folder
-
-
 def default_folder() -> Path:
     """One folder per user under gunicorn's worker tmp dir (WORKER_TMP_DIR, as service/gunicorn_conf.py reads it)."""
     return Path(os.environ.get("WORKER_TMP_DIR") or tempfile.gettempdir()) / f"sciatica-jti-{os.getuid()}"
 
 
 def store_for(storage_uri: str, folder: Path | None = None) -> ReplayStore:
-    """memory:// rate limits: the host store; any other `limits` storage URI (redis://...): that shared storage."""
-    if storage_uri.startswith("memory://"):
+    """host:// or memory:// rate limits: the host store; any other `limits` storage URI (redis://...): that storage."""
+    if storage_uri.startswith(("host://", "memory://")):
         return HostStore(folder or default_folder())
     return SharedStore(storage_uri)
 

@@ -1,4 +1,7 @@
-"""Edge security: security headers, CORS, and optional API keys on /v1 (compared in constant time)."""
+"""Edge security: security headers, CORS, and optional API keys on /v1 (compared in constant time).
+
+The EHR routes (/cds-services, /fhir) take a key or the EHR's JWT: service/api/cds_auth.py `ehr_refusal`.
+"""
 
 from __future__ import annotations
 
@@ -69,6 +72,7 @@ class ApiKeys:
 
 def init_security(app: Flask, keys: ApiKeys) -> None:
     """Register headers, CORS and the API-key check on `app`."""
+    app.extensions["api_keys"] = keys
     cfg = app.config
     hsts = int(cfg["HSTS_SECONDS"])
     origins = [o.strip() for o in str(cfg["CORS_ORIGINS"]).split(",") if o.strip()]

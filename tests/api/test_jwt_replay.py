@@ -34,7 +34,7 @@ def test_an_expired_claim_no_longer_holds_and_is_swept(tmp_path):
     store.claim("gone", time.time() - 1)
     store.next_sweep = 0
     store.claim("new", LATER)
-    rows = sqlite3.connect(store.path).execute("SELECT key FROM seen ORDER BY key").fetchall()
+    rows = sqlite3.connect(store.db.path).execute("SELECT key FROM seen ORDER BY key").fetchall()
     assert rows == [("new",), ("old",)]
 
 

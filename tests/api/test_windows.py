@@ -1,10 +1,16 @@
-"""Rate limits: the configured rate parsed; windows count, roll over and are swept, in both stores."""
+"""Rate limits: the configured rate parsed; windows count, roll over and are swept, in every store; the host store
+is shared by forked workers and degrades to per-process counts when its file fails."""
+
+import logging
+import multiprocessing
+import sqlite3
+from pathlib import Path
 
 import pytest
 
 from service.api import windows
 from service.api.limits import parse_rate
-from service.api.windows import LocalWindows, SharedWindows
+from service.api.windows import HostWindows, LocalWindows, SharedWindows, windows_for
 
 # (seconds after the first request, key, expected count) for 60-second windows
 STEPS = [
@@ -19,15 +25,21 @@ STEPS = [
 ]
 
 
-@pytest.mark.parametrize("store", ["local", "shared"])
-def test_windows_count_and_roll_over(store, monkeypatch):
+def make(store: str, tmp_path: Path):
+    return {"local": LocalWindows, "shared": lambda: SharedWindows("memory://"), "host": lambda: HostWindows(tmp_path)}[
+        store
+    ]()
+
+
+@pytest.mark.parametrize("store", ["local", "shared", "host"])
+def test_windows_count_and_roll_over(store, monkeypatch, tmp_path):
     now = [1_000_000.0]
     monkeypatch.setattr(windows.time, "time", lambda: now[0])
     if store == "shared":
         import limits.storage.memory
 
         monkeypatch.setattr(limits.storage.memory.time, "time", lambda: now[0])
-    counter = LocalWindows() if store == "local" else SharedWindows("memory://")
+    counter = make(store, tmp_path)
     starts: dict[str, float] = {}
     for offset, key, expected in STEPS:
         now[0] = 1_000_000.0 + offset
@@ -37,15 +49,77 @@ def test_windows_count_and_roll_over(store, monkeypatch):
         assert (count, end) == (expected, starts[key] + 60), (offset, key)
 
 
-def test_local_windows_sweep_expired_keys(monkeypatch):
+@pytest.mark.parametrize("store", ["local", "host"])
+def test_ended_windows_are_swept(store, monkeypatch, tmp_path):
     now = [0.0]
     monkeypatch.setattr(windows.time, "time", lambda: now[0])
-    counter = LocalWindows()
+    counter = make(store, tmp_path)
     for i in range(100):
         counter.incr(f"ip:{i}", 60)
     now[0] = 120.0
     counter.incr("ip:new", 60)
-    assert set(counter.windows) == {"ip:new"}, "callers gone quiet do not pile up"
+    assert len(counter) == 1, "callers gone quiet do not pile up"
+
+
+@pytest.mark.parametrize("store", ["local", "host"])
+def test_windows_held_are_capped_however_many_callers(store, monkeypatch, tmp_path):
+    now = [0.0]
+    monkeypatch.setattr(windows.time, "time", lambda: now[0])
+    monkeypatch.setattr(windows, "MAX_WINDOWS", 100)
+    counter = make(store, tmp_path)
+    for i in range(1000):
+        now[0] = i / 100  # the host store trims at its sweeps, every 10 s
+        counter.incr(f"ip:{i}", 60)
+    now[0] = 20.0
+    counter.incr("ip:last", 60)
+    assert 100 <= len(counter) <= 101
+    assert counter.incr("ip:0", 60)[0] == 1, "the oldest windows go first"
+
+
+def count_in_child(counter: HostWindows, n: int) -> None:
+    for _ in range(n):
+        counter.incr("ip:203.0.113.9", 60)
+
+
+def test_forked_workers_share_the_host_windows(tmp_path):
+    counter = HostWindows(tmp_path)
+    counter.incr("ip:203.0.113.9", 60)  # the parent's connection exists before the fork, as with preload_app
+    fork = multiprocessing.get_context("fork")
+    children = [fork.Process(target=count_in_child, args=(counter, 50)) for _ in range(2)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(30)
+    assert [c.exitcode for c in children] == [0, 0]
+    assert counter.incr("ip:203.0.113.9", 60)[0] == 102, "two workers and the parent count one window"
+
+
+def test_a_failed_host_file_degrades_to_counting_per_process(tmp_path, caplog):
+    counter = HostWindows(tmp_path)
+    counter.incr("ip:a", 60)
+    broken = sqlite3.connect(":memory:")  # no windows table: every statement now fails as a full disk would
+    counter.db.conn = broken
+    with caplog.at_level(logging.WARNING, logger="service.limits"):
+        answers = [counter.incr("ip:a", 60)[0] for _ in range(3)]
+    assert answers == [1, 2, 3], "requests are still counted, in this process"
+    assert [r.getMessage() for r in caplog.records] == ["rate-limit file failed: each worker now counts alone"]
+
+
+@pytest.mark.parametrize(
+    ("uri", "kind"), [("host://", HostWindows), ("memory://", LocalWindows), ("memory://x", LocalWindows)]
+)
+def test_the_storage_uri_picks_the_store(uri, kind):
+    assert isinstance(windows_for(uri), kind)
+
+
+def test_the_host_folder_is_private_and_removed_by_its_maker_only(tmp_path):
+    counter = HostWindows(tmp_path)
+    folder = counter.db.path.parent
+    assert folder.parent == tmp_path and oct(folder.stat().st_mode & 0o777) == "0o700"
+    windows.remove_if_owner(str(folder), owner=-1)
+    assert folder.exists(), "a forked worker leaves the folder to the process that made it"
+    windows.remove_if_owner(str(folder), owner=__import__("os").getpid())
+    assert not folder.exists()
 
 
 RATES = [
