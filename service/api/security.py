@@ -17,7 +17,8 @@ from flask_cors import CORS
 from service.api.problems import problem
 from service.openapi import PROTECTED_PREFIX
 
-CSP = (
+API_CSP = "default-src 'none'; frame-ancestors 'none'"  # JSON is never rendered: nothing may load, nothing may frame it
+CSP = (  # the pages (Swagger UI): their own scripts and styles only
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
@@ -104,7 +105,7 @@ def init_security(app: Flask, keys: ApiKeys) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", CSP if response.mimetype == "text/html" else API_CSP)
         headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
         if hsts:
             headers.setdefault("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains")

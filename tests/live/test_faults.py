@@ -1,5 +1,7 @@
 """Faults on loopback, all bounded: a killed worker, a graceful shutdown, slow clients behind nginx."""
 
+import json
+import os
 import re
 import shutil
 import signal
@@ -8,8 +10,14 @@ import subprocess
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
+import pytest
+
+from service.api.examples import REQUEST_EXAMPLES
 from tests.live.conftest import wait_workers
+
+POST_LUA = Path(__file__).parents[1] / "bench" / "post.lua"
 
 
 def get(url: str, timeout: float = 10, headers: dict | None = None):
@@ -18,12 +26,14 @@ def get(url: str, timeout: float = 10, headers: dict | None = None):
         return r.status, dict(r.headers), r.read()
 
 
-def wrk(url: str, seconds: int, connections: int = 16) -> dict[str, int]:
+def wrk(url: str, seconds: int, connections: int = 16, body: Path | None = None) -> dict[str, int]:
+    script = ["-s", str(POST_LUA)] if body else []
     out = subprocess.run(
-        [shutil.which("wrk") or "wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
+        [shutil.which("wrk") or "wrk", *script, "-t2", f"-c{connections}", f"-d{seconds}s", url],
         capture_output=True,
         text=True,
         timeout=seconds + 30,
+        env=os.environ | ({"BENCH_POST_BODY": str(body)} if body else {}),
     ).stdout
     total = int(re.search(r"(\d+) requests in", out).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
@@ -31,12 +41,17 @@ def wrk(url: str, seconds: int, connections: int = 16) -> dict[str, int]:
     return {"total": total, "errors": errors + (int(non2xx.group(1)) if non2xx else 0), "output": out}
 
 
-def test_a_killed_worker_is_replaced_and_errors_stay_under_a_thousandth(gunicorn):
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_killed_worker_is_replaced_and_errors_stay_under_a_thousandth(gunicorn, tmp_path, method):
     base, master = gunicorn()
     before = wait_workers(master.pid, 2)
     assert len(before) == 2
-    threading.Timer(2.0, lambda: __import__("os").kill(before[0], signal.SIGKILL)).start()
-    result = wrk(base + "/v1/tips", seconds=6)
+    body = None
+    if method == "POST":
+        body = tmp_path / "post.json"
+        body.write_text(json.dumps(REQUEST_EXAMPLES["acute-uncomplicated"]["value"]))
+    threading.Timer(2.0, lambda: os.kill(before[0], signal.SIGKILL)).start()
+    result = wrk(base + ("/v1/recommendations" if body else "/v1/tips"), seconds=6, body=body)
     after = wait_workers(master.pid, 2)
     assert len(after) == 2 and before[0] not in after, "the master replaces the killed worker"
     assert result["total"] > 1000, result["output"]
