@@ -7,17 +7,17 @@ from typing import Any
 from flask import Flask
 
 from service.api import register_blueprints
-from service.api.catalog import Catalog
-from service.api.edge import init_edge
-from service.api.http import init_http
-from service.api.limits import RateLimits, init_limits
-from service.api.logs import init_logs
-from service.api.metrics import init_metrics
-from service.api.problems import ProblemApi
-from service.api.security import ApiKeys, init_security
 from service.config import Config, from_environment
 from service.knowledge import load_knowledge
 from service.openapi import SPEC_OPTIONS
+from service.web.catalog import Catalog
+from service.web.edge import init_edge
+from service.web.http import init_http
+from service.web.limits import RateLimits, init_limits
+from service.web.logs import init_logs
+from service.web.metrics import init_metrics
+from service.web.problems import ProblemApi
+from service.web.security import ApiKeys, init_security
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -29,9 +29,9 @@ class Config:
     RATE_LIMIT_STORAGE_URI = "host://"  # shared by this host's workers; redis://host:6379 also by replicas
     RATE_LIMIT_ENABLED = 1
     HSTS_SECONDS = 0  # set (e.g. 31536000) when served over TLS
-    FAST_LANE = 1  # plain content GETs replayed at the WSGI layer (service/api/fastlane.py); 0: all through Flask
+    FAST_LANE = 1  # plain content GETs replayed at the WSGI layer (service/web/fastlane.py); 0: all through Flask
     PROXY_HOPS = 0  # trusted proxies in front (nginx: 1) whose X-Forwarded-For/-Proto/-Host/-Port are honoured
-    # EHR integration (service/api/cds_hooks.py, fhir.py). JWT verification of CDS Hooks calls is off unless issuers are set.
+    # EHR integration (service/api/ehr/cds_hooks.py, fhir.py). JWT verification of CDS Hooks calls is off unless issuers are set.
     CDS_JWT_ISSUERS = ""  # comma-separated allowlist of EHR issuers (JWT iss); empty: no JWT check (the local run)
     CDS_JWKS_FILE: str | None = None  # path of the EHRs' public JWK Set (JSON); or inline JSON in CDS_JWKS
     CDS_JWKS = ""

@@ -29,7 +29,7 @@ class NoAccessLogger(Logger):
     """gunicorn's logger minus its access log, which a logconfig_dict would otherwise build for every request."""
 
     def access(self, resp, req, environ, request_time):  # noqa: ANN001 - gunicorn hook
-        """The service writes its own access line (service/api/telemetry.py)."""
+        """The service writes its own access line (service/web/telemetry.py)."""
 
 
 logger_class = NoAccessLogger
@@ -72,7 +72,7 @@ class ClientTextFilter(logging.Filter):
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "service.api.logs.JsonLines"}},
+    "formatters": {"json": {"()": "service.web.logs.JsonLines"}},
     "filters": {"client_text": {"()": ClientTextFilter}},
     "handlers": {
         "stdout": {

@@ -127,10 +127,10 @@ class BoundsPlugin(BasePlugin):
 
 
 class AccessPlugin(BasePlugin):
-    """The credentials each operation takes, its 401/403/429 answers and rate-limit headers (service/api/limits.py).
+    """The credentials each operation takes, its 401/403/429 answers and rate-limit headers (service/web/limits.py).
 
     /v1: the API key. /cds-services and /fhir (but /fhir/metadata): the EHR's JWT or an API key, each verified only
-    where configured. FHIR operations document their own errors, as OperationOutcomes (service/api/fhir.py).
+    where configured. FHIR operations document their own errors, as OperationOutcomes (service/api/ehr/fhir.py).
     """
 
     def operation_helper(

@@ -5,12 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from service.api import (
-    cds_hooks,
     factors,
-    fhir,
     handouts,
     health,
-    infobutton,
     questionnaire,
     recommendations,
     red_flags,
@@ -21,8 +18,9 @@ from service.api import (
     tips,
     treatments,
 )
-from service.api.catalog import Catalog
-from service.api.problems import ProblemApi
+from service.api.ehr import cds_hooks, fhir, infobutton
+from service.web.catalog import Catalog
+from service.web.problems import ProblemApi
 
 MODULES = (
     root,

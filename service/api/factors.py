@@ -6,11 +6,11 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.args import query
-from service.api.catalog import Catalog, catalog
 from service.engine.models import FactorKind
 from service.schemas.base import BaseSchema, doc
 from service.schemas.content import FactorSchema
+from service.web.args import query
+from service.web.catalog import Catalog, catalog
 
 blp = Blueprint("Factors", __name__, url_prefix="/v1/factors", description="Ids accepted by POST /v1/recommendations.")
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from service.api.catalog import etag_of
 from service.engine.models import (
     Basis,
     Category,
@@ -28,6 +27,7 @@ from service.engine.models import (
     Treatment,
     Urgency,
 )
+from service.web.catalog import etag_of
 
 CONDITION = "condition"
 LOCKED = "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"  # with default-src 'none': nothing else loads

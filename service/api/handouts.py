@@ -8,9 +8,9 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from service.api.args import no_query
-from service.api.catalog import catalog, knowledge
 from service.api.handout_pages import CONDITION, Page, build
+from service.web.args import no_query
+from service.web.catalog import catalog, knowledge
 
 MAX_CHARS = 262_144  # the documented bound of one page; tests hold every page under it
 PAGES = "handouts"  # app.extensions key: (page, language) -> Page

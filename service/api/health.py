@@ -4,9 +4,9 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.args import no_query
-from service.api.catalog import knowledge
 from service.schemas.base import MAX_ITEMS, BaseSchema, doc, integer
+from service.web.args import no_query
+from service.web.catalog import knowledge
 
 blp = Blueprint("Health", __name__, url_prefix="/health", description="Liveness and readiness probes.")
 NO_STORE = {"Cache-Control": "no-store"}

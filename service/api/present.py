@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.api.catalog import Catalog
 from service.engine.models import KnowledgeBase, Stage
 from service.engine.results import Result
 from service.schemas.base import LANG
+from service.web.catalog import Catalog
 
 PARTS = "recommendation-parts"
 

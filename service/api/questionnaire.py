@@ -3,11 +3,11 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.args import no_query
-from service.api.catalog import Catalog, catalog
 from service.engine.models import Factor, KnowledgeBase, Text, Urgency
 from service.schemas.content import QuestionSchema
 from service.schemas.recommendations import RANGES
+from service.web.args import no_query
+from service.web.catalog import Catalog, catalog
 
 blp = Blueprint("Questionnaire", __name__, url_prefix="/v1/questionnaire", description="Intake questions, in order.")
 URGENCY_ORDER = list(Urgency)

@@ -5,14 +5,14 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from service.api.catalog import Catalog, catalog
 from service.api.examples import REQUEST_EXAMPLES
 from service.api.present import PARTS, parts, present
-from service.api.problems import PROBLEM_JSON
 from service.engine import check_report, recommend
 from service.engine.models import Report
 from service.schemas.problems import ProblemSchema
 from service.schemas.recommendations import RecommendationRequestSchema, RecommendationSchema
+from service.web.catalog import Catalog, catalog
+from service.web.problems import PROBLEM_JSON
 
 blp = Blueprint(
     "Recommendations", __name__, url_prefix="/v1/recommendations", description="Personal, explained recommendations."

@@ -3,9 +3,9 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.args import no_query
-from service.api.catalog import Catalog, catalog
 from service.schemas.content import RedFlagSchema
+from service.web.args import no_query
+from service.web.catalog import Catalog, catalog
 
 blp = Blueprint("Red flags", __name__, url_prefix="/v1/red-flags", description="Warning signs and their urgency.")
 

@@ -5,12 +5,12 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.args import no_query
-from service.api.catalog import Catalog, catalog
 from service.config import API_VERSION
 from service.engine.models import Condition, KnowledgeBase, Tip, Treatment
 from service.knowledge.attribution import Sourcing
 from service.schemas.content import ConditionSchema, DisclaimerSchema, EvidenceScaleSchema, MetaSchema
+from service.web.args import no_query
+from service.web.catalog import Catalog, catalog
 
 blp = Blueprint("Reference", __name__, url_prefix="/v1", description="The condition, grading scale, disclaimers, meta.")
 

@@ -8,10 +8,10 @@ from flask import Blueprint as FlaskBlueprint
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.args import no_query
-from service.api.catalog import knowledge
 from service.config import API_VERSION
 from service.schemas.base import BaseSchema, doc
+from service.web.args import no_query
+from service.web.catalog import knowledge
 
 blp = Blueprint("Service", __name__, description="Where to start.")
 

@@ -6,11 +6,11 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from service.api.args import no_query
-from service.api.catalog import Catalog, catalog, knowledge
 from service.engine.hazards import Hazard, Likelihood, RiskMatrix, Severity
 from service.engine.models import KnowledgeBase
 from service.schemas.safety import HazardLogSchema, HazardSchema
+from service.web.args import no_query
+from service.web.catalog import Catalog, catalog, knowledge
 
 blp = Blueprint(
     "Safety", __name__, url_prefix="/v1/safety", description="The clinical safety case: hazards, controls, proof."

@@ -5,9 +5,9 @@ from functools import partial
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from service.api.args import no_query
-from service.api.catalog import Catalog, catalog, knowledge
 from service.schemas.content import SourceSchema
+from service.web.args import no_query
+from service.web.catalog import Catalog, catalog, knowledge
 
 blp = Blueprint("Sources", __name__, url_prefix="/v1/sources", description="Citations with DOI, PMID or URL.")
 

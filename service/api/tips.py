@@ -3,9 +3,9 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.args import no_query
-from service.api.catalog import Catalog, catalog
 from service.schemas.content import TipSchema
+from service.web.args import no_query
+from service.web.catalog import Catalog, catalog
 
 blp = Blueprint("Tips", __name__, url_prefix="/v1/tips", description="Self-care tips, graded like treatments.")
 

@@ -5,10 +5,10 @@ from functools import partial
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from service.api.args import no_query, query
-from service.api.catalog import Catalog, catalog, knowledge
 from service.engine.select import select_treatments
 from service.schemas.treatments import TreatmentQuerySchema, TreatmentSchema, TreatmentSummarySchema
+from service.web.args import no_query, query
+from service.web.catalog import Catalog, catalog, knowledge
 
 blp = Blueprint(
     "Treatments", __name__, url_prefix="/v1/treatments", description="Sciatica treatment options with graded evidence."

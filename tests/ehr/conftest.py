@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from service.api import cds_hooks
+from service.api.ehr import cds_hooks
 from service.ehr.cards import Context
 from service.ehr.loader import load_codes
 from service.knowledge import load_knowledge

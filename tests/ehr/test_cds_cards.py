@@ -5,7 +5,7 @@ import re
 import jsonschema
 import pytest
 
-from service.api.cds_docs import EXAMPLES
+from service.api.ehr.cds_docs import EXAMPLES
 from tests.ehr.conftest import cases
 
 OK = cases(lambda c: c["expect"]["status"] == 200)

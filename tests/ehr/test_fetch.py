@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from service import create_app
-from service.api import cds_hooks
+from service.api.ehr import cds_hooks
 from service.ehr.fetch import Fetcher, fill
 from service.ehr.fetch.servers import allow_list, allowed
 from service.ehr.hooks import prefetch_templates

@@ -4,8 +4,8 @@ import http.client
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+from tests.api.ehr.test_cds_auth import ISS, JWKS, token
 from tests.ehr.conftest import CASES
-from tests.ehr.test_cds_auth import ISS, JWKS, token
 from tests.live.conftest import wait_workers
 
 PATH = "/cds-services/sciatica-patient-view"

@@ -6,7 +6,7 @@ change: they are recorded once per worker (200, and 304 for the matching If-None
 request context, hooks, argument parsing and response building (tests/bench/hotpaths.py). The lane takes only
 requests with no query string, no Origin (CORS) and, when content has several languages, no Accept-Language; it
 checks API keys and rate limits as Flask does. Anything else, or any doubt (a body that does not parse or validate),
-goes to Flask, which answers as it always has. tests/api/test_fastlane.py proves both give the same answers.
+goes to Flask, which answers as it always has. tests/web/test_fastlane.py proves both give the same answers.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any
 from werkzeug.http import parse_etags, unquote_etag
 from werkzeug.test import EnvironBuilder
 
-from service.api.limits import RateLimits
-from service.api.security import RECORDING, ApiKeys, guarded
-from service.api.telemetry import ROUTE_KEY, WSGIApp
+from service.web.limits import RateLimits
+from service.web.security import RECORDING, ApiKeys, guarded
+from service.web.telemetry import ROUTE_KEY, WSGIApp
 
 Answer = tuple[str, list[tuple[str, str]], bytes]  # status line, headers, body
 Compute = Callable[[bytes], "bytes | None"]  # a request body -> the answer's body, or None to let Flask answer

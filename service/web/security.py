@@ -1,6 +1,6 @@
 """Edge security: security headers, CORS, and optional API keys on /v1 (compared in constant time).
 
-The EHR routes (/cds-services, /fhir) take a key or the EHR's JWT: service/api/cds_auth.py `ehr_refusal`.
+The EHR routes (/cds-services, /fhir) take a key or the EHR's JWT: service/web/ehr_auth.py `ehr_refusal`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 from flask import Flask, Response, request
 from flask_cors import CORS
 
-from service.api.problems import problem
 from service.openapi import PROTECTED_PREFIX
+from service.web.problems import problem
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"  # JSON is never rendered: nothing may load, nothing may frame it
 CSP = (  # the pages (Swagger UI): their own scripts and styles only
@@ -33,8 +33,8 @@ EXPOSED = [
     "X-RateLimit-Reset",
 ]
 ALLOWED = ["Content-Type", "Accept-Language", "If-None-Match", "X-Request-ID", "X-API-Key", "Authorization"]
-RECORDING = "service.recording"  # environ flag of the fast lane's recordings (service/api/fastlane.py)
-KEY_CHECK = "service.api_key_check"  # app.extensions key: the hook rate limits count before (service/api/limits.py)
+RECORDING = "service.recording"  # environ flag of the fast lane's recordings (service/web/fastlane.py)
+KEY_CHECK = "service.api_key_check"  # app.extensions key: the hook rate limits count before (service/web/limits.py)
 CALLER = "service.api_key"  # environ key: the configured key a request holds (its window id), or None
 
 

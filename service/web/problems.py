@@ -11,9 +11,9 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from service.api.telemetry import new_request_id
 from service.openapi import RATE_LIMIT_HEADERS, AccessPlugin, BoundsPlugin
 from service.schemas.problems import ProblemSchema
+from service.web.telemetry import new_request_id
 
 PROBLEM_JSON = "application/problem+json"
 VALIDATION_TYPE = "/problems/validation-error"

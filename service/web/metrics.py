@@ -117,7 +117,7 @@ def _fail(error: Exception) -> None:
 
 
 def observe(method: str, route: str, status: str, seconds: float) -> None:
-    """Count one answer and its latency (called by service/api/telemetry.py for every request)."""
+    """Count one answer and its latency (called by service/web/telemetry.py for every request)."""
     if _failed:
         return
     key = labels(method, route, status)

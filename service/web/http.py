@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, request
 
-from service.api.problems import json_too_deep
-from service.api.telemetry import REQUEST_ID_KEY, ROUTE_KEY
+from service.web.problems import json_too_deep
+from service.web.telemetry import REQUEST_ID_KEY, ROUTE_KEY
 
-REFUSED_KEY = "service.refused"  # environ: the HTTPException the edge's body reader chose (service/api/edge.py)
+REFUSED_KEY = "service.refused"  # environ: the HTTPException the edge's body reader chose (service/web/edge.py)
 
 
 def init_http(app: Flask, content_version: str) -> None:

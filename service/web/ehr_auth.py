@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from service.api.replay import ReplayStore, replay_key, store_for
-from service.api.security import ApiKeys
+from service.web.replay import ReplayStore, replay_key, store_for
+from service.web.security import ApiKeys
 
 ASYMMETRIC = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"}
 LEEWAY_SECONDS = 30

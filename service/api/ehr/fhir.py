@@ -14,8 +14,6 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import PathConverter
 
-from service.api.catalog import catalog
-from service.api.cds_auth import ehr_refusal
 from service.config import API_VERSION
 from service.ehr.fhir_meta import TYPES, all_resources, capability_statement, operation_outcome, searchset
 from service.openapi import OPEN_FHIR
@@ -27,6 +25,8 @@ from service.schemas.fhir import (
     FhirSearchQuerySchema,
     resource_schema,
 )
+from service.web.catalog import catalog
+from service.web.ehr_auth import ehr_refusal
 
 FHIR_JSON = "application/fhir+json"
 blp = Blueprint(

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, Protocol
 
-from service.api.hostdb import HostDatabase
+from service.web.hostdb import HostDatabase
 
 MAX_WINDOWS = 50_000  # per store, about 10 MB: callers beyond it take the oldest windows' places
 SWEEP_SECONDS = 10  # how often a process deletes ended windows (and the oldest past MAX_WINDOWS) from the host file

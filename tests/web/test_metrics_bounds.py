@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from service.api import metrics
+from service.web import metrics
 
 
 def series() -> int:

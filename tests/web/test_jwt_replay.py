@@ -8,9 +8,9 @@ import time
 import pytest
 
 from service import create_app
-from service.api.replay import HostStore, SharedStore, replay_key, store_for
+from service.web.replay import HostStore, SharedStore, replay_key, store_for
+from tests.api.ehr.test_cds_auth import ISS, JWKS, token
 from tests.ehr.conftest import CASES
-from tests.ehr.test_cds_auth import ISS, JWKS, token
 
 LATER = time.time() + 600
 

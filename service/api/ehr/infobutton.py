@@ -8,12 +8,12 @@ from flask import Flask, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.args import query
-from service.api.catalog import Catalog, catalog
-from service.api.cds_hooks import codes_of
+from service.api.ehr.cds_hooks import codes_of
 from service.ehr.infobutton import OIDS, disclaimer, lookup, topic
 from service.schemas.base import LANG
 from service.schemas.infobutton import InfobuttonQuerySchema, InfobuttonSchema
+from service.web.args import query
+from service.web.catalog import Catalog, catalog
 
 blp = Blueprint(
     "Infobutton",

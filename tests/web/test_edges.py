@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from service.api.logs import JsonLines
+from service.web.logs import JsonLines
 
 PATHS = [
     "/",

@@ -13,13 +13,13 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.api import cds_hooks, recommendations
-from service.api.catalog import Catalog
 from service.api.examples import REQUEST_EXAMPLES
-from service.api.fastlane import Compute, Edge, FastLane
-from service.api.http import REFUSED_KEY
-from service.api.limits import RateLimits
-from service.api.security import ApiKeys
-from service.api.telemetry import Telemetry, WSGIApp
+from service.web.catalog import Catalog
+from service.web.fastlane import Compute, Edge, FastLane
+from service.web.http import REFUSED_KEY
+from service.web.limits import RateLimits
+from service.web.security import ApiKeys
+from service.web.telemetry import Telemetry, WSGIApp
 
 MALFORMED = "The body's chunked transfer encoding is malformed."
 
@@ -48,7 +48,7 @@ class ChunkedBodies:
 
     Werkzeug stops reading a streamed body at the limit as if it had ended (a cut body can parse and be answered),
     and the server's error on malformed chunks would reach Flask as a 500. A body past the limit (every byte counts)
-    or malformed goes to Flask marked for refusal (413, 400; service/api/http.py). Bodies with a Content-Length need
+    or malformed goes to Flask marked for refusal (413, 400; service/web/http.py). Bodies with a Content-Length need
     nothing here: Werkzeug refuses one over the limit and the server ends the stream at its length.
     """
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Protocol
 
-from service.api.hostdb import HostDatabase, owned_folder
+from service.web.hostdb import HostDatabase, owned_folder
 
 SWEEP_SECONDS = 60  # how often one process deletes expired ids (each claim already ignores them)
 

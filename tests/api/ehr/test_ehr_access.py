@@ -2,12 +2,13 @@
 EHR's JWT where issuers are configured; /fhir/metadata stays open. Errors in each area's own format."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from service import create_app
+from tests.api.ehr.test_cds_auth import ISS, JWKS, token
 from tests.ehr.conftest import CASES
-from tests.ehr.test_cds_auth import ISS, JWKS, token
 
 KEY = "ehr-partner-key-1"
 CONFIGS = {
@@ -103,7 +104,7 @@ def test_a_throttled_fhir_call_answers_an_operation_outcome():
     ],
 )
 def test_the_spec_states_each_route_credentials_and_throttling(path, schemes):
-    spec = json.loads((__import__("pathlib").Path(__file__).parents[2] / "openapi" / "openapi.json").read_text())
+    spec = json.loads((Path(__file__).parents[3] / "openapi" / "openapi.json").read_text())
     operation = spec["paths"][path]["get"]
     assert operation.get("security") == schemes
     assert "429" in operation["responses"]

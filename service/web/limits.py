@@ -4,7 +4,7 @@ A key that is not a configured one never selects a window: made-up keys, and fai
 address (the one ProxyFix gives behind trusted proxies), so neither steps around the limit nor grows the windows held.
 429 is raised, so each area answers it in its own format (problem+json; an OperationOutcome under /fhir).
 
-Windows are counted in memory or in Redis shared by replicas (service/api/windows.py). flask-limiter's per-request
+Windows are counted in memory or in Redis shared by replicas (service/web/windows.py). flask-limiter's per-request
 machinery cost 0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than a content request itself.
 """
 
@@ -19,9 +19,9 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import TooManyRequests
 
-from service.api.security import KEY_CHECK, RECORDING, ApiKeys
-from service.api.windows import windows_for
 from service.openapi import EHR_ROOTS, PROTECTED_PREFIX
+from service.web.security import KEY_CHECK, RECORDING, ApiKeys
+from service.web.windows import windows_for
 
 COUNTED = "service.rate_count"  # environ key: a request is counted once even when the fast lane passes it on
 RATE = re.compile(r"^\s*(\d+)\s*(?:per|/)\s*(\d*)\s*(second|minute|hour|day)s?\s*$", re.IGNORECASE)

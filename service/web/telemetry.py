@@ -8,10 +8,10 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from service.api.logs import log_access
-from service.api.metrics import method_label, observe
+from service.web.logs import log_access
+from service.web.metrics import method_label, observe
 
-REQUEST_ID_KEY = "service.request_id"  # environ keys shared with the Flask hooks (service/api/http.py)
+REQUEST_ID_KEY = "service.request_id"  # environ keys shared with the Flask hooks (service/web/http.py)
 ROUTE_KEY = "service.route"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 

@@ -11,11 +11,7 @@ from flask import Flask, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from service.api.args import no_query
-from service.api.catalog import catalog
-from service.api.cds_auth import CdsAuth, ehr_refusal, from_config
-from service.api.cds_docs import DOCS, EXAMPLES
-from service.api.problems import PROBLEM_JSON, problem
+from service.api.ehr.cds_docs import DOCS, EXAMPLES
 from service.ehr.cards import Context
 from service.ehr.codes import CodeMap
 from service.ehr.fetch import Fetched, Fetcher
@@ -30,6 +26,10 @@ from service.schemas.cds_hooks import (
     CdsPatientViewRequestSchema,
 )
 from service.schemas.problems import ProblemSchema
+from service.web.args import no_query
+from service.web.catalog import catalog
+from service.web.ehr_auth import CdsAuth, ehr_refusal, from_config
+from service.web.problems import PROBLEM_JSON, problem
 
 log = logging.getLogger("service.cds")
 blp = Blueprint(

@@ -1,7 +1,7 @@
 """What a client's body may do: chunked bodies are read at the WSGI edge up to the route's limit (413 past it, every
 byte counted; 400 when malformed); CDS feedback names its card by uuid, and nothing else of it is logged.
 
-(The feedback tests belong with tests/ehr/test_cds_http.py; they are here while another change owns that file.)
+(The feedback tests belong with tests/api/ehr/test_cds_http.py; they are here while another change owns that file.)
 """
 
 import copy
@@ -13,7 +13,7 @@ import pytest
 from gunicorn.http.errors import ChunkMissingTerminator, InvalidChunkSize, NoMoreData  # type: ignore[import-untyped]
 
 from service.config import Config
-from tests.ehr.test_cds_http import FEEDBACK
+from tests.api.ehr.test_cds_http import FEEDBACK
 
 V1 = "/v1/recommendations"
 FEEDBACK_PATH = "/cds-services/sciatica-patient-view/feedback"

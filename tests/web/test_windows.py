@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from service.api import windows
-from service.api.limits import parse_rate
-from service.api.windows import HostWindows, LocalWindows, SharedWindows, windows_for
+from service.web import windows
+from service.web.limits import parse_rate
+from service.web.windows import HostWindows, LocalWindows, SharedWindows, windows_for
 
 # (seconds after the first request, key, expected count) for 60-second windows
 STEPS = [
