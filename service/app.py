@@ -1,27 +1,31 @@
-"""The application factory: config -> knowledge -> Api -> blueprints."""
+"""The application factory: config -> knowledge -> state -> web hooks -> Api -> blueprints -> WSGI edge."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+import orjson
 from flask import Flask
 
-from service.api import register_blueprints
+from service.api import build_state, register_blueprints
+from service.api.ehr import cds_hooks
+from service.api.examples import REQUEST_EXAMPLES
+from service.api.recommendations import answer_plain
+from service.api.recommendations import blp as recommendations
 from service.config import Config, from_environment
 from service.knowledge import load_knowledge
 from service.openapi import SPEC_OPTIONS
-from service.web.catalog import Catalog
+from service.web import init_web
 from service.web.edge import init_edge
-from service.web.http import init_http
-from service.web.limits import RateLimits, init_limits
-from service.web.logs import init_logs
-from service.web.metrics import init_metrics
+from service.web.fastlane import Compute
+from service.web.limits import RateLimits
 from service.web.problems import ProblemApi
-from service.web.security import ApiKeys, init_security
+from service.web.security import ApiKeys
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app; a defect in the knowledge files raises KnowledgeError here, before serving.
+    """Build the app; a defect in the knowledge files (or a code map, or the JWT settings) raises here, before serving.
 
     The WSGI edge (proxies, telemetry, fast lane) goes on last: the fast lane replays the finished app's answers.
     """
@@ -32,18 +36,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["API_SPEC_OPTIONS"] = SPEC_OPTIONS
 
     kb = load_knowledge(app.config["KNOWLEDGE_DIR"])
-    catalog = Catalog(kb, app.config["CACHE_MAX_AGE"])
-    app.extensions["catalog"] = catalog
-
     keys = ApiKeys.from_config(app.config)
     limits = RateLimits.from_config(app.config, keys)
+    built = build_state(app.config, kb, keys, limits)
 
-    init_http(app, kb.content_version)
-    init_security(app, keys)
-    init_limits(app, limits)
-    init_logs(app.config["LOG_LEVEL"])
-    init_metrics(app, kb.content_version)
-    api = ProblemApi(app)
-    register_blueprints(app, api, catalog)
-    init_edge(app, catalog, keys, limits)
+    init_web(app, kb.content_version, keys, limits)
+    register_blueprints(app, ProblemApi(app), built)
+    example = orjson.dumps(next(iter(REQUEST_EXAMPLES.values()))["value"])
+    lane_posts: dict[str, tuple[Compute, bytes]] = {
+        recommendations.url_prefix: (partial(answer_plain, built.catalog), example)
+    }  # computed by the lane
+    init_edge(app, built.catalog, keys, limits, lane_posts, large_bodies=cds_hooks.blp.url_prefix)
     return app

@@ -1,11 +1,15 @@
-"""The HTTP layer: one flask-smorest blueprint per resource, registered in display order."""
+"""The resources: one flask-smorest blueprint per resource, and what they publish, built once at start-up."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
 from service.api import (
     factors,
+    handout_pages,
     handouts,
     health,
     questionnaire,
@@ -19,33 +23,73 @@ from service.api import (
     treatments,
 )
 from service.api.ehr import cds_hooks, fhir, infobutton
+from service.api.state import KEY, FhirIndex, State
+from service.ehr.fetch import Fetcher
+from service.ehr.loader import load_codes
+from service.engine.models import KnowledgeBase
 from service.web.catalog import Catalog
+from service.web.ehr_auth import from_config
+from service.web.limits import RateLimits
 from service.web.problems import ProblemApi
+from service.web.security import ApiKeys
 
-MODULES = (
-    root,
-    health,
-    treatments,
-    handouts,
-    tips,
-    red_flags,
-    factors,
-    questionnaire,
-    recommendations,
-    sources,
-    reference,
-    safety,
-    infobutton,
-    cds_hooks,
-    fhir,
+BLUEPRINTS = (  # in display order (Swagger UI's sections)
+    root.blp,
+    health.blp,
+    treatments.blp,
+    handouts.blp,
+    tips.blp,
+    red_flags.blp,
+    factors.blp,
+    questionnaire.blp,
+    recommendations.blp,
+    sources.blp,
+    reference.blp,
+    safety.blp,
+    infobutton.blp,
+    cds_hooks.blp,
+    fhir.blp,
+)
+PUBLISHERS = (  # each adds its resource's representations to the catalog
+    treatments.publish,
+    tips.publish,
+    red_flags.publish,
+    factors.publish,
+    questionnaire.publish,
+    recommendations.publish,
+    sources.publish,
+    reference.publish,
+    safety.publish,
+    infobutton.publish,
 )
 
 
-def register_blueprints(app: Flask, api: ProblemApi, cat: Catalog) -> None:
-    """Register every resource's blueprint and pre-serialise its content."""
-    for module in MODULES:
-        api.register_blueprint(module.blp)
-        publish = getattr(module, "publish", None)
-        if publish:
-            publish(cat)
+def build_state(config: Mapping[str, Any], kb: KnowledgeBase, keys: ApiKeys, limits: RateLimits) -> State:
+    """Everything the resources read, built once: a defect (a code map that disagrees with the knowledge, a bad
+    JWKS) stops start-up here."""
+    catalog = Catalog(kb, int(config["CACHE_MAX_AGE"]))
+    for publish in PUBLISHERS:
+        publish(catalog)
+    base = str(config["FHIR_CANONICAL_BASE"]).rstrip("/")
+    fhir_index = FhirIndex(fhir.publish(catalog, base), base)
+    codes = load_codes(kb)
+    return State(
+        kb=kb,
+        catalog=catalog,
+        codes=codes,
+        fhir=fhir_index,
+        handouts=handout_pages.build(kb),
+        ehr_auth=from_config(config),
+        fetcher=Fetcher.from_config(config),
+        keys=keys,
+        limits=limits,
+    )
+
+
+def register_blueprints(app: Flask, api: ProblemApi, built: State) -> None:
+    """Put the state where `state()` reads it, and register every resource's blueprint."""
+    app.extensions[KEY] = built
+    app.url_map.converters["fhir_rest"] = fhir.Rest
+    for blp in BLUEPRINTS:
+        api.register_blueprint(blp)
     app.register_blueprint(root.assets)

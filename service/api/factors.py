@@ -6,11 +6,12 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.api.state import state
 from service.engine.models import FactorKind
 from service.schemas.base import BaseSchema, doc
 from service.schemas.content import FactorSchema
 from service.web.args import query
-from service.web.catalog import Catalog, catalog
+from service.web.catalog import Catalog
 
 blp = Blueprint("Factors", __name__, url_prefix="/v1/factors", description="Ids accepted by POST /v1/recommendations.")
 
@@ -38,4 +39,4 @@ class Factors(MethodView):
         from age, pregnancy, breastfeeding and place that treatments' cautions refer to.
         """
         kind = args.get("kind")
-        return catalog().send(f"factors:{kind.value}" if kind else "factors")
+        return state().catalog.send(f"factors:{kind.value}" if kind else "factors")

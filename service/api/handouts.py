@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Response, current_app
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
-from service.api.handout_pages import CONDITION, Page, build
+from service.api.handout_pages import CONDITION, Page
+from service.api.state import state
 from service.web.args import no_query
-from service.web.catalog import catalog, knowledge
 
 MAX_CHARS = 262_144  # the documented bound of one page; tests hold every page under it
-PAGES = "handouts"  # app.extensions key: (page, language) -> Page
 
 blp = Blueprint(
     "Handouts",
@@ -23,17 +20,11 @@ blp = Blueprint(
 )
 
 
-@blp.record_once
-def setup(state: Any) -> None:
-    """Render every handout once, when the app is built: content is fixed per content version."""
-    state.app.extensions[PAGES] = build(state.app.extensions["catalog"].kb)
-
-
 def send(page: str) -> Response:
     """The handout in the negotiated language, cached and revalidated as every content GET is."""
-    cat = catalog()
+    cat = state().catalog
     lang = cat.language()
-    built: Page = current_app.extensions[PAGES][page, lang]
+    built: Page = state().handouts[page, lang]
     response = cat.respond(built.body, built.etag, lang, "text/html")
     response.headers["Content-Security-Policy"] = built.csp
     return response
@@ -71,6 +62,6 @@ class TreatmentHandout(MethodView):
         exercises step by step, who should not use it and why, the evidence and its grade in words, when to get
         help, disclaimers, sources and review dates. No scripts and no outside requests; cached with an ETag.
         """
-        if treatment_id not in knowledge().index["treatments"]:
+        if treatment_id not in state().kb.index["treatments"]:
             abort(404, message=f"No treatment with id {treatment_id!r}; see GET /v1/treatments.")
         return send(treatment_id)

@@ -4,9 +4,9 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.api.state import state
 from service.schemas.base import MAX_ITEMS, BaseSchema, doc, integer
 from service.web.args import no_query
-from service.web.catalog import knowledge
 
 blp = Blueprint("Health", __name__, url_prefix="/health", description="Liveness and readiness probes.")
 NO_STORE = {"Cache-Control": "no-store"}
@@ -41,5 +41,5 @@ class Ready(MethodView):
 
         The knowledge base is loaded and validated; reports its content version.
         """
-        kb = knowledge()
+        kb = state().kb
         return {"status": "ok", "content_version": kb.content_version, "treatments": len(kb.treatments)}, 200, NO_STORE

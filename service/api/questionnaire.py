@@ -3,11 +3,12 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.api.state import state
 from service.engine.models import Factor, KnowledgeBase, Text, Urgency
 from service.schemas.content import QuestionSchema
 from service.schemas.recommendations import RANGES
 from service.web.args import no_query
-from service.web.catalog import Catalog, catalog
+from service.web.catalog import Catalog
 
 blp = Blueprint("Questionnaire", __name__, url_prefix="/v1/questionnaire", description="Intake questions, in order.")
 URGENCY_ORDER = list(Urgency)
@@ -80,4 +81,4 @@ class Questionnaire(MethodView):
         Ordered questions with prompts, answer types, choices and the request field each fills. Ask every red-flag
         question first; when all were asked, send `red_flags_screened: true`.
         """
-        return catalog().send("questionnaire")
+        return state().catalog.send("questionnaire")

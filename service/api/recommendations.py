@@ -7,11 +7,12 @@ from flask_smorest import Blueprint, abort
 
 from service.api.examples import REQUEST_EXAMPLES
 from service.api.present import PARTS, parts, present
+from service.api.state import state
 from service.engine import check_report, recommend
 from service.engine.models import Report
 from service.schemas.problems import ProblemSchema
 from service.schemas.recommendations import RecommendationRequestSchema, RecommendationSchema
-from service.web.catalog import Catalog, catalog
+from service.web.catalog import Catalog
 from service.web.problems import PROBLEM_JSON
 
 blp = Blueprint(
@@ -69,7 +70,7 @@ class Recommendations(MethodView):
         ranks the options that fit, lists every other option with the reason, and adds tips, disclaimers and the
         trace of rules. Nothing sent is stored or logged; the response is `Cache-Control: no-store`.
         """
-        cat = catalog()
+        cat = state().catalog
         problems = check_report(report, cat.kb)
         if problems:
             abort(422, errors={"json": {field: [message] for field, message in problems}})

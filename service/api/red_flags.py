@@ -3,9 +3,10 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.api.state import state
 from service.schemas.content import RedFlagSchema
 from service.web.args import no_query
-from service.web.catalog import Catalog, catalog
+from service.web.catalog import Catalog
 
 blp = Blueprint("Red flags", __name__, url_prefix="/v1/red-flags", description="Warning signs and their urgency.")
 
@@ -25,4 +26,4 @@ class RedFlags(MethodView):
         Each warning sign as a yes/no question with what it may mean and how urgent it is. Send the ids answered
         yes in `red_flags` of POST /v1/recommendations.
         """
-        return catalog().send("red-flags")
+        return state().catalog.send("red-flags")

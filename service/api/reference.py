@@ -5,12 +5,13 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.api.state import state
 from service.config import API_VERSION
 from service.engine.models import Condition, KnowledgeBase, Tip, Treatment
 from service.knowledge.attribution import Sourcing
 from service.schemas.content import ConditionSchema, DisclaimerSchema, EvidenceScaleSchema, MetaSchema
 from service.web.args import no_query
-from service.web.catalog import Catalog, catalog
+from service.web.catalog import Catalog
 
 blp = Blueprint("Reference", __name__, url_prefix="/v1", description="The condition, grading scale, disclaimers, meta.")
 
@@ -50,7 +51,7 @@ class ConditionView(MethodView):
 
         What sciatica is, common causes, the duration stages, the integrative plan, and its ICD-10-CM and SNOMED CT codes.
         """
-        return catalog().send("condition")
+        return state().catalog.send("condition")
 
 
 @blp.route("/evidence-levels")
@@ -63,7 +64,7 @@ class EvidenceLevels(MethodView):
 
         Definitions of certainty, direction, strength and scope, and how SORT, NICE wording and Oxford CEBM map onto them.
         """
-        return catalog().send("evidence-levels")
+        return state().catalog.send("evidence-levels")
 
 
 @blp.route("/disclaimers")
@@ -76,7 +77,7 @@ class Disclaimers(MethodView):
 
         The general disclaimer and the situation-specific ones a recommendation may carry.
         """
-        return catalog().send("disclaimers")
+        return state().catalog.send("disclaimers")
 
 
 @blp.route("/meta")
@@ -89,4 +90,4 @@ class Meta(MethodView):
 
         Content version and hash, API version, item counts and review dates.
         """
-        return catalog().send("meta")
+        return state().catalog.send("meta")

@@ -8,10 +8,10 @@ from flask import Blueprint as FlaskBlueprint
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.api.state import state
 from service.config import API_VERSION
 from service.schemas.base import BaseSchema, doc
 from service.web.args import no_query
-from service.web.catalog import knowledge
 
 blp = Blueprint("Service", __name__, description="Where to start.")
 
@@ -46,7 +46,7 @@ class Index(MethodView):
         return {
             "name": "Sciatica Relief API",
             "api_version": API_VERSION,
-            "content_version": knowledge().content_version,
+            "content_version": state().kb.content_version,
             "docs": "/docs",
             "openapi": "/openapi.json",
             "disclaimer": "Health information, not a diagnosis or medical advice.",

@@ -6,11 +6,12 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from service.api.state import state
 from service.engine.hazards import Hazard, Likelihood, RiskMatrix, Severity
 from service.engine.models import KnowledgeBase
 from service.schemas.safety import HazardLogSchema, HazardSchema
 from service.web.args import no_query
-from service.web.catalog import Catalog, catalog, knowledge
+from service.web.catalog import Catalog
 
 blp = Blueprint(
     "Safety", __name__, url_prefix="/v1/safety", description="The clinical safety case: hazards, controls, proof."
@@ -67,7 +68,7 @@ class Hazards(MethodView):
         the controls that stop it (engine rules, knowledge, code, build gates), the tests that prove each control
         works (run on every build), and the residual risk with its rating from the risk matrix.
         """
-        return catalog().send("hazards")
+        return state().catalog.send("hazards")
 
 
 @blp.route("/hazards/<string(maxlength=16):hazard_id>")
@@ -81,6 +82,6 @@ class HazardById(MethodView):
 
         One hazard of the log, with its controls, verifications and risk before and after the controls.
         """
-        if hazard_id not in knowledge().index["hazards"]:
+        if hazard_id not in state().kb.index["hazards"]:
             abort(404, message=f"No hazard with id {hazard_id!r}; see GET /v1/safety/hazards.")
-        return catalog().send(f"hazard:{hazard_id}")
+        return state().catalog.send(f"hazard:{hazard_id}")

@@ -5,9 +5,10 @@ from functools import partial
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from service.api.state import state
 from service.schemas.content import SourceSchema
 from service.web.args import no_query
-from service.web.catalog import Catalog, catalog, knowledge
+from service.web.catalog import Catalog
 
 blp = Blueprint("Sources", __name__, url_prefix="/v1/sources", description="Citations with DOI, PMID or URL.")
 
@@ -28,7 +29,7 @@ class Sources(MethodView):
 
         Every source the content cites, including the six references of the source article.
         """
-        return catalog().send("sources")
+        return state().catalog.send("sources")
 
 
 @blp.route("/<string(maxlength=64):source_id>")
@@ -42,6 +43,6 @@ class SourceById(MethodView):
 
         Title, authors, year, publisher, type and identifiers of one source.
         """
-        if source_id not in knowledge().index["sources"]:
+        if source_id not in state().kb.index["sources"]:
             abort(404, message=f"No source with id {source_id!r}; see GET /v1/sources.")
-        return catalog().send(f"source:{source_id}")
+        return state().catalog.send(f"source:{source_id}")

@@ -3,9 +3,10 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from service.api.state import state
 from service.schemas.content import TipSchema
 from service.web.args import no_query
-from service.web.catalog import Catalog, catalog
+from service.web.catalog import Catalog
 
 blp = Blueprint("Tips", __name__, url_prefix="/v1/tips", description="Self-care tips, graded like treatments.")
 
@@ -24,4 +25,4 @@ class Tips(MethodView):
 
         The source article's five tips and other guideline-backed self-care, each with an evidence block.
         """
-        return catalog().send("tips")
+        return state().catalog.send("tips")

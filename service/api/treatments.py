@@ -5,10 +5,11 @@ from functools import partial
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from service.api.state import state
 from service.engine.select import select_treatments
 from service.schemas.treatments import TreatmentQuerySchema, TreatmentSchema, TreatmentSummarySchema
 from service.web.args import no_query, query
-from service.web.catalog import Catalog, catalog, knowledge
+from service.web.catalog import Catalog
 
 blp = Blueprint(
     "Treatments", __name__, url_prefix="/v1/treatments", description="Sciatica treatment options with graded evidence."
@@ -39,10 +40,10 @@ class Treatments(MethodView):
         """
         view = args.pop("view")
         if not args:
-            return catalog().send(f"treatments:{view}")
-        cat, prefix = catalog(), "treatment" if view == "full" else "treatment-summary"
+            return state().catalog.send(f"treatments:{view}")
+        cat, prefix = state().catalog, "treatment" if view == "full" else "treatment-summary"
         lang = cat.language()
-        chosen = select_treatments(knowledge().treatments, **args)
+        chosen = select_treatments(state().kb.treatments, **args)
         return cat.send_data([cat.data(f"{prefix}:{t.id}", lang) for t in chosen], lang)
 
 
@@ -58,6 +59,6 @@ class TreatmentById(MethodView):
         The full item: what it involves, who delivers it, stages, cautions by factor, drug examples with RxNorm
         codes, the evidence block with per-source grades, sources and review dates.
         """
-        if treatment_id not in knowledge().index["treatments"]:
+        if treatment_id not in state().kb.index["treatments"]:
             abort(404, message=f"No treatment with id {treatment_id!r}; see GET /v1/treatments.")
-        return catalog().send(f"treatment:{treatment_id}")
+        return state().catalog.send(f"treatment:{treatment_id}")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from flask import Response, current_app, request
+from flask import Response, request
 
 from service.engine.models import KnowledgeBase
 from service.schemas.base import LANG
@@ -70,13 +70,3 @@ class Catalog:
             response = Response(body, mimetype=mimetype, headers=headers)
         response.set_etag(etag)
         return response
-
-
-def catalog() -> Catalog:
-    """The app's catalog."""
-    return current_app.extensions["catalog"]
-
-
-def knowledge() -> KnowledgeBase:
-    """The app's knowledge base."""
-    return catalog().kb

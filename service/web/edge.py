@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable
-from functools import partial
 from typing import IO, Any
 
-import orjson
 from flask import Flask
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service.api import cds_hooks, recommendations
-from service.api.examples import REQUEST_EXAMPLES
 from service.web.catalog import Catalog
 from service.web.fastlane import Compute, Edge, FastLane
 from service.web.http import REFUSED_KEY
@@ -24,15 +20,22 @@ from service.web.telemetry import Telemetry, WSGIApp
 MALFORMED = "The body's chunked transfer encoding is malformed."
 
 
-def init_edge(app: Flask, catalog: Catalog, keys: ApiKeys, limits: RateLimits) -> None:
-    """Wrap the finished app: the fast lane records the answers of the whole app, so this is the factory's last step."""
+def init_edge(
+    app: Flask,
+    catalog: Catalog,
+    keys: ApiKeys,
+    limits: RateLimits,
+    posts: dict[str, tuple[Compute, bytes]],
+    large_bodies: str,
+) -> None:
+    """Wrap the finished app: the fast lane records the answers of the whole app, so this is the factory's last step.
+
+    `posts`: POST paths the lane computes (the body function, and an example Flask answers to record its headers);
+    `large_bodies`: the path prefix whose bodies may reach CDS_MAX_CONTENT_LENGTH (CDS Hooks' prefetched bundles).
+    """
     body_limits = int(app.config["MAX_CONTENT_LENGTH"]), int(app.config["CDS_MAX_CONTENT_LENGTH"])
-    inner: WSGIApp = ChunkedBodies(app.wsgi_app, *body_limits)
+    inner: WSGIApp = ChunkedBodies(app.wsgi_app, *body_limits, large_bodies)
     if app.config["FAST_LANE"]:
-        example = orjson.dumps(next(iter(REQUEST_EXAMPLES.values()))["value"])
-        posts: dict[str, tuple[Compute, bytes]] = {
-            recommendations.blp.url_prefix: (partial(recommendations.answer_plain, catalog), example)
-        }
         edge = Edge(keys, limits, len(catalog.kb.languages), int(app.config["MAX_CONTENT_LENGTH"]))
         inner = FastLane(inner, catalog.paths, posts, edge)  # a chunked POST has no Content-Length: not for the lane
     app.wsgi_app = Telemetry(inner)  # type: ignore[method-assign]
@@ -52,15 +55,16 @@ class ChunkedBodies:
     nothing here: Werkzeug refuses one over the limit and the server ends the stream at its length.
     """
 
-    def __init__(self, app: WSGIApp, max_body: int, max_cds_body: int) -> None:
+    def __init__(self, app: WSGIApp, max_body: int, max_large_body: int, large_prefix: str) -> None:
         self.app = app
         self.max_body = max_body
-        self.max_cds_body = max_cds_body
+        self.max_large_body = max_large_body
+        self.large_prefix = large_prefix
 
     def limit(self, path: str) -> int:
         """The route's limit: CDS Hooks calls carry prefetched bundles (cds_hooks.guard raises Flask's to match)."""
-        prefix = cds_hooks.blp.url_prefix
-        return self.max_cds_body if path == prefix or path.startswith(prefix + "/") else self.max_body
+        prefix = self.large_prefix
+        return self.max_large_body if path == prefix or path.startswith(prefix + "/") else self.max_body
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():

@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Response, g, request
 from werkzeug.exceptions import TooManyRequests
 
 from service.openapi import EHR_ROOTS, PROTECTED_PREFIX
-from service.web.security import KEY_CHECK, RECORDING, ApiKeys
+from service.web.security import RECORDING, ApiKeys
 from service.web.windows import windows_for
 
 COUNTED = "service.rate_count"  # environ key: a request is counted once even when the fast lane passes it on
@@ -84,9 +84,9 @@ class RateLimits:
         return allowed, headers
 
 
-def init_limits(app: Flask, rate_limits: RateLimits) -> None:
-    """Count limited requests before the key check and the view; answer 429 past the limit; send the counts."""
-    app.extensions["rate_limits"] = rate_limits
+def rate_count(rate_limits: RateLimits) -> Callable[[], None]:
+    """The before-request hook: count a limited request (before the key check: a refused key still counts against
+    the address, so guessing keys is throttled) and raise 429 past the limit."""
 
     def count_request() -> None:
         if not rate_limits.applies(request.method, request.path, request.environ):
@@ -95,13 +95,11 @@ def init_limits(app: Flask, rate_limits: RateLimits) -> None:
         if not allowed:
             raise TooManyRequests(f"Too many requests: the limit is {rate_limits.rate}. Retry later.")
 
-    # Before the API-key check: a refused key still counts against the address, so guessing keys is throttled.
-    hooks = app.before_request_funcs.setdefault(None, [])
-    check = app.extensions.get(KEY_CHECK)
-    hooks.insert(hooks.index(check) if check in hooks else len(hooks), count_request)
+    return count_request
 
-    @app.after_request
-    def send_counts(response: Response) -> Response:
-        for name, value in g.get("rate_headers", ()):
-            response.headers[name] = value
-        return response
+
+def send_counts(response: Response) -> Response:
+    """The after-request hook: this request's X-RateLimit-* (and Retry-After) headers."""
+    for name, value in g.get("rate_headers", ()):
+        response.headers[name] = value
+    return response

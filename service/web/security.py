@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ EXPOSED = [
 ]
 ALLOWED = ["Content-Type", "Accept-Language", "If-None-Match", "X-Request-ID", "X-API-Key", "Authorization"]
 RECORDING = "service.recording"  # environ flag of the fast lane's recordings (service/web/fastlane.py)
-KEY_CHECK = "service.api_key_check"  # app.extensions key: the hook rate limits count before (service/web/limits.py)
 CALLER = "service.api_key"  # environ key: the configured key a request holds (its window id), or None
 
 
@@ -71,12 +70,9 @@ class ApiKeys:
         return environ[CALLER]
 
 
-def init_security(app: Flask, keys: ApiKeys) -> None:
-    """Register headers, CORS and the API-key check on `app`."""
-    app.extensions["api_keys"] = keys
-    cfg = app.config
-    hsts = int(cfg["HSTS_SECONDS"])
-    origins = [o.strip() for o in str(cfg["CORS_ORIGINS"]).split(",") if o.strip()]
+def init_cors(app: Flask) -> None:
+    """flask-cors on every route: its hook answers preflights and adds the CORS headers (SCIATICA_CORS_ORIGINS)."""
+    origins = [o.strip() for o in str(app.config["CORS_ORIGINS"]).split(",") if o.strip()]
     CORS(
         app,
         origins=origins,
@@ -86,7 +82,10 @@ def init_security(app: Flask, keys: ApiKeys) -> None:
         max_age=600,
     )
 
-    @app.before_request
+
+def api_key_check(keys: ApiKeys) -> Callable[[], Response | None]:
+    """The before-request hook: on /v1, when keys are configured, 401 without a key and 403 with a wrong one."""
+
     def require_api_key() -> Response | None:
         if not keys.digests or not guarded(request.method, request.path, request.environ):
             return None
@@ -97,10 +96,13 @@ def init_security(app: Flask, keys: ApiKeys) -> None:
             return problem(403, "This API key is not valid.")
         return None
 
-    app.extensions[KEY_CHECK] = require_api_key
+    return require_api_key
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
+
+def security_headers(hsts: int) -> Callable[[Response], Response]:
+    """The after-request hook: the headers every answer carries (HSTS when configured, for TLS deployments)."""
+
+    def add_security_headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
@@ -111,3 +113,5 @@ def init_security(app: Flask, keys: ApiKeys) -> None:
             headers.setdefault("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains")
         headers.pop("Server", None)
         return response
+
+    return add_security_headers

@@ -23,4 +23,4 @@ def test_presenter_equals_the_schema_dump(path: Path, app, kb):
         documented = SCHEMA.dump(result) | {"content_version": kb.content_version}
     finally:
         LANG.reset(token)
-    assert orjson.loads(orjson.dumps(present(result, app.extensions["catalog"], "en"))) == documented
+    assert orjson.loads(orjson.dumps(present(result, app.extensions["sciatica"].catalog, "en"))) == documented

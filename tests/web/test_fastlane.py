@@ -54,7 +54,7 @@ def test_lane_answers_as_flask_does(client, case, config, headers, query, method
     fast_app, fast = build(1, config)
     _, slow = build(0, config)
     lane = fast_app.wsgi_app.app
-    paths = fast_app.extensions["catalog"].paths
+    paths = fast_app.extensions["sciatica"].catalog.paths
     assert paths and lane.get_paths == set(paths)
     for client_ in (fast, slow):  # the lane records a path at its first request, through Flask
         for path in paths:

@@ -60,7 +60,7 @@ def test_windows_stay_bounded_after_10000_random_keys(lane, keys):
     app, client = build(lane, API_KEYS=keys, RATE_LIMIT="100000 per minute")
     for _ in range(10_000):
         client.get("/v1/tips", headers=random_key())
-    assert len(app.extensions["rate_limits"].windows) == 1, "one window: the one address"
+    assert len(app.extensions["sciatica"].limits.windows) == 1, "one window: the one address"
 
 
 def test_each_forwarded_client_has_its_own_window():

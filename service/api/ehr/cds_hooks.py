@@ -7,16 +7,16 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from service.api.ehr.cds_docs import DOCS, EXAMPLES
+from service.api.state import state
 from service.ehr.cards import Context
 from service.ehr.codes import CodeMap
-from service.ehr.fetch import Fetched, Fetcher
+from service.ehr.fetch import Fetched
 from service.ehr.hooks import SERVICES, Fetch, PrefetchMissing, answer, discovery, prefetch_templates
-from service.ehr.loader import load_codes
 from service.schemas.cds_cards import CdsResponseSchema, CdsServicesSchema
 from service.schemas.cds_hooks import (
     CdsFeedbackReceiptSchema,
@@ -27,8 +27,7 @@ from service.schemas.cds_hooks import (
 )
 from service.schemas.problems import ProblemSchema
 from service.web.args import no_query
-from service.web.catalog import catalog
-from service.web.ehr_auth import CdsAuth, ehr_refusal, from_config
+from service.web.ehr_auth import ehr_refusal
 from service.web.problems import PROBLEM_JSON, problem
 
 log = logging.getLogger("service.cds")
@@ -49,22 +48,6 @@ def today() -> date:
     return date.today()
 
 
-@blp.record_once
-def setup(state: Any) -> None:
-    """At start-up: load and check the code maps, build the JWT verifier and the FHIR fetcher (None when off)."""
-    app: Flask = state.app
-    codes_of(app)
-    app.extensions["cds_auth"] = from_config(app.config)
-    app.extensions["fhir_fetch"] = Fetcher.from_config(app.config)
-
-
-def codes_of(app: Flask) -> CodeMap:
-    """The app's code maps, loaded (and checked against the knowledge) once."""
-    if "ehr_codes" not in app.extensions:
-        app.extensions["ehr_codes"] = load_codes(app.extensions["catalog"].kb)
-    return app.extensions["ehr_codes"]
-
-
 def base_url() -> str:
     return str(current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
 
@@ -75,8 +58,8 @@ def guard() -> Any:
     request.max_content_length = int(current_app.config["CDS_MAX_CONTENT_LENGTH"])
     if request.method == "OPTIONS":
         return None
-    auth: CdsAuth | None = current_app.extensions["cds_auth"]
-    refusal = ehr_refusal(auth, current_app.extensions["api_keys"], request.environ, base_url() + request.path)
+    built = state()
+    refusal = ehr_refusal(built.ehr_auth, built.keys, request.environ, base_url() + request.path)
     if refusal is not None:
         return problem(refusal.status, refusal.detail, headers={"WWW-Authenticate": refusal.challenge})
     if request.method == "POST" and request.mimetype != "application/json":
@@ -107,13 +90,12 @@ class Discovery(MethodView):
         The CDS Hooks discovery document: each service's id, hook, title, description, prefetch templates and usage
         requirements. An EHR (or the CDS Hooks sandbox) pointed at `{baseUrl}/cds-services` reads this first.
         """
-        return discovery(current_app.extensions["ehr_codes"], current_app.extensions["fhir_fetch"] is not None)
+        return discovery(state().codes, state().fetcher is not None)
 
 
 def call(service_id: str, body: dict[str, Any]) -> Any:
     """Answer one hook call; 412 when data the answer depends on was neither prefetched nor could be fetched."""
-    codes: CodeMap = current_app.extensions["ehr_codes"]
-    cat = catalog()
+    codes, cat = state().codes, state().catalog
     ctx = Context(cat.kb, codes, base_url(), cat.language(), str(current_app.config["FHIR_CANONICAL_BASE"]).rstrip("/"))
     try:
         cards = answer(service_id, body, ctx, today(), fetching(service_id, body, codes))
@@ -124,7 +106,7 @@ def call(service_id: str, body: dict[str, Any]) -> Any:
 
 def fetching(service_id: str, body: dict[str, Any], codes: CodeMap) -> Fetch | None:
     """Fetch from the EHR's FHIR server, logging what was fetched and why not (never the token, never data)."""
-    fetcher: Fetcher | None = current_app.extensions["fhir_fetch"]
+    fetcher = state().fetcher
     if fetcher is None:
         return None
 

@@ -8,12 +8,13 @@ from typing import Any
 import marshmallow as ma
 import orjson
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask, Response, current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import PathConverter
 
+from service.api.state import state
 from service.config import API_VERSION
 from service.ehr.fhir_meta import TYPES, all_resources, capability_statement, operation_outcome, searchset
 from service.openapi import OPEN_FHIR
@@ -25,7 +26,7 @@ from service.schemas.fhir import (
     FhirSearchQuerySchema,
     resource_schema,
 )
-from service.web.catalog import catalog
+from service.web.catalog import Catalog
 from service.web.ehr_auth import ehr_refusal
 
 FHIR_JSON = "application/fhir+json"
@@ -86,8 +87,8 @@ def admit() -> Response | None:
     if request.method == "OPTIONS" or request.path == OPEN_FHIR:
         return None
     refusal = ehr_refusal(
-        current_app.extensions["cds_auth"],
-        current_app.extensions["api_keys"],
+        state().ehr_auth,
+        state().keys,
         request.environ,
         public_base() + request.path,
     )
@@ -109,19 +110,15 @@ CREDENTIAL_ERRORS = [
 THROTTLED = outcome_response(429, "Too many requests: wait Retry-After seconds.")
 
 
-@blp.record_once
-def setup(state: Any) -> None:
-    """At start-up: build every resource from the knowledge and pre-serialise it in each language."""
-    app: Flask = state.app
-    app.url_map.converters["fhir_rest"] = Rest
-    cat, base = app.extensions["catalog"], str(app.config["FHIR_CANONICAL_BASE"]).rstrip("/")
+def publish(cat: Catalog, base: str) -> dict[str, tuple[str, ...]]:
+    """Build every resource from the knowledge, pre-serialised in each language; the ids per type."""
     built = {lang: all_resources(cat.kb, base, lang) for lang in cat.kb.languages}
     ids = {rtype: tuple(items) for rtype, items in built[cat.kb.languages[0]].items()}
     for rtype, rids in ids.items():
         for rid in rids:
             cat.add(f"fhir:{rtype}:{rid}", partial(lambda t, i: built[LANG.get()][t][i], rtype, rid))
     cat.add("fhir:metadata", lambda: capability_statement(cat.kb, base, API_VERSION))
-    app.extensions["fhir"] = {"ids": ids, "base": base}
+    return ids
 
 
 def public_base() -> str:
@@ -129,7 +126,7 @@ def public_base() -> str:
 
 
 def send(name: str) -> Response:
-    response = catalog().send(name)
+    response = state().catalog.send(name)
     response.mimetype = FHIR_JSON
     return response
 
@@ -174,8 +171,8 @@ def register(rtype: str) -> None:
     ]
 
     def search(self: Any, args: dict[str, Any]) -> Response:
-        ids = current_app.extensions["fhir"]["ids"][rtype]
-        cat, lang = catalog(), catalog().language()
+        ids = state().fhir.ids[rtype]
+        cat, lang = state().catalog, state().catalog.language()
         found = [cat.data(f"fhir:{rtype}:{rid}", lang) for rid in ids if args.get("id_") in (None, rid)]
         if "url" in args:
             url, _, version = args["url"].partition("|")
@@ -188,7 +185,7 @@ def register(rtype: str) -> None:
         return response
 
     def read(self: Any, resource_id: str, **_: Any) -> Response:
-        if resource_id not in current_app.extensions["fhir"]["ids"][rtype]:
+        if resource_id not in state().fhir.ids[rtype]:
             return fhir_response(
                 operation_outcome("not-found", f"No {rtype} with id {resource_id!r}; search GET /fhir/{rtype}."), 404
             )

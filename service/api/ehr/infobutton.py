@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service.api.ehr.cds_hooks import codes_of
+from service.api.state import state
 from service.ehr.infobutton import OIDS, disclaimer, lookup, topic
 from service.schemas.base import LANG
 from service.schemas.infobutton import InfobuttonQuerySchema, InfobuttonSchema
 from service.web.args import query
-from service.web.catalog import Catalog, catalog
+from service.web.catalog import Catalog
 
 blp = Blueprint(
     "Infobutton",
@@ -21,13 +18,6 @@ blp = Blueprint(
     url_prefix="/v1/infobutton",
     description="HL7 Infobutton / MedlinePlus Connect-style lookup of patient information by problem code.",
 )
-
-
-@blp.record_once
-def setup(state: Any) -> None:
-    """Load (or reuse) the code maps: the sciatica family is condition.yaml's ICD-10-CM and SNOMED CT codes."""
-    app: Flask = state.app
-    codes_of(app)
 
 
 def publish(cat: Catalog) -> None:
@@ -51,10 +41,10 @@ class Infobutton(MethodView):
         system, returns `total: 0`, no entries and a message saying why. Answers are plain JSON (not Atom) and
         cacheable; only `knowledgeResponseType=application/json` is offered.
         """
-        cat = catalog()
+        cat = state().catalog
         wanted = args["language"].split("-")[0].lower()
         lang = wanted if wanted in cat.kb.languages else cat.kb.languages[0]
-        matched, why = lookup(current_app.extensions["ehr_codes"], args["code"], args["code_system"])
+        matched, why = lookup(state().codes, args["code"], args["code_system"])
         entries = [cat.data("infobutton:topic", lang) | {"matched_code": matched}] if matched else []
         body = {
             "query": {
