@@ -17,6 +17,7 @@ from service.config import Config, from_environment
 from service.knowledge import load_knowledge
 from service.openapi import SPEC_OPTIONS
 from service.web import init_web
+from service.web.admission import Admission
 from service.web.edge import init_edge
 from service.web.fastlane import Compute
 from service.web.limits import RateLimits
@@ -40,11 +41,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits = RateLimits.from_config(app.config, keys)
     built = build_state(app.config, kb, keys, limits)
 
-    init_web(app, kb.content_version, keys, limits)
+    admission = Admission(keys, limits)
+    init_web(app, kb.content_version, admission)
     register_blueprints(app, ProblemApi(app), built)
     example = orjson.dumps(next(iter(REQUEST_EXAMPLES.values()))["value"])
     lane_posts: dict[str, tuple[Compute, bytes]] = {
-        recommendations.url_prefix: (partial(answer_plain, built.catalog), example)
+        recommendations.url_prefix: (partial(answer_plain, built.engine, built.catalog), example)
     }  # computed by the lane
-    init_edge(app, built.catalog, keys, limits, lane_posts, large_bodies=cds_hooks.blp.url_prefix)
+    init_edge(app, built.catalog, admission, lane_posts, large_bodies=cds_hooks.blp.url_prefix)
     return app

@@ -26,6 +26,7 @@ from service.api.ehr import cds_hooks, fhir, infobutton
 from service.api.state import KEY, FhirIndex, State
 from service.ehr.fetch import Fetcher
 from service.ehr.loader import load_codes
+from service.engine import Engine
 from service.engine.models import KnowledgeBase
 from service.web.catalog import Catalog
 from service.web.ehr_auth import from_config
@@ -75,6 +76,7 @@ def build_state(config: Mapping[str, Any], kb: KnowledgeBase, keys: ApiKeys, lim
     codes = load_codes(kb)
     return State(
         kb=kb,
+        engine=Engine(kb),
         catalog=catalog,
         codes=codes,
         fhir=fhir_index,

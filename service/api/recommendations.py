@@ -8,7 +8,7 @@ from flask_smorest import Blueprint, abort
 from service.api.examples import REQUEST_EXAMPLES
 from service.api.present import PARTS, parts, present
 from service.api.state import state
-from service.engine import check_report, recommend
+from service.engine import Engine
 from service.engine.models import Report
 from service.schemas.problems import ProblemSchema
 from service.schemas.recommendations import RecommendationRequestSchema, RecommendationSchema
@@ -26,18 +26,18 @@ def publish(cat: Catalog) -> None:
     cat.add(PARTS, lambda: parts(cat.kb))
 
 
-def answer(report: Report, cat: Catalog, lang: str) -> bytes:
+def answer(report: Report, engine: Engine, cat: Catalog, lang: str) -> bytes:
     """The response body for a checked report."""
-    return orjson.dumps(present(recommend(report, cat.kb, lang), cat, lang))
+    return orjson.dumps(present(engine.recommend(report, lang), cat, lang))
 
 
-def answer_plain(cat: Catalog, body: bytes) -> bytes | None:
+def answer_plain(engine: Engine, cat: Catalog, body: bytes) -> bytes | None:
     """The fast lane's answer to a JSON body, in the default language; None whenever the view would answer otherwise."""
     try:
         report = REQUEST.load(orjson.loads(body))
-        if check_report(report, cat.kb):
+        if engine.check(report):
             return None
-        return answer(report, cat, cat.kb.languages[0])
+        return answer(report, engine, cat, cat.kb.languages[0])
     except Exception:  # malformed, invalid or failing: the view answers (a documented error, or a problem+json 500)
         return None
 
@@ -70,10 +70,10 @@ class Recommendations(MethodView):
         ranks the options that fit, lists every other option with the reason, and adds tips, disclaimers and the
         trace of rules. Nothing sent is stored or logged; the response is `Cache-Control: no-store`.
         """
-        cat = state().catalog
-        problems = check_report(report, cat.kb)
+        cat, engine = state().catalog, state().engine
+        problems = engine.check(report)
         if problems:
             abort(422, errors={"json": {field: [message] for field, message in problems}})
         lang = cat.language()
         headers = {"Cache-Control": "no-store", "Content-Language": lang}
-        return Response(answer(report, cat, lang), mimetype="application/json", headers=headers)
+        return Response(answer(report, engine, cat, lang), mimetype="application/json", headers=headers)

@@ -10,6 +10,7 @@ from flask import current_app
 from service.api.handout_pages import Page
 from service.ehr.codes import CodeMap
 from service.ehr.fetch import Fetcher
+from service.engine import Engine
 from service.engine.models import KnowledgeBase
 from service.web.catalog import Catalog
 from service.web.ehr_auth import CdsAuth
@@ -32,6 +33,7 @@ class State:
     """Built before the first request, never changed: content is fixed per content version."""
 
     kb: KnowledgeBase
+    engine: Engine  # the knowledge prepared for recommend() in every language
     catalog: Catalog  # every content representation, serialised per language
     codes: CodeMap  # EHR code maps (ICD-10-CM, SNOMED CT, RxNorm), checked against the knowledge
     fhir: FhirIndex

@@ -10,6 +10,7 @@ from typing import Any
 from service.ehr.chart import Chart
 from service.ehr.codes import CodeMap
 from service.ehr.unread import unread_line
+from service.engine import Engine
 from service.engine.models import Direction, Evidence, KnowledgeBase, Msg, StageEvidence, Treatment
 from service.engine.results import Excluded, Reason, Result
 from service.engine.say import UNANSWERED
@@ -21,13 +22,17 @@ SNOMED_OID = "2.16.840.1.113883.6.96"
 
 @dataclass(frozen=True)
 class Context:
-    """What every card builder needs: knowledge, code maps, the public base URL and the language."""
+    """What every card builder needs: the engine (and its knowledge), code maps, the public base URL and the language."""
 
-    kb: KnowledgeBase
+    engine: Engine  # the knowledge and its prepared data (engine.kb)
     codes: CodeMap
     base: str
     lang: str = "en"
     canonical: str = "https://sciatica-relief.example.org/fhir"
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.engine.kb
 
     @property
     def texts(self) -> Mapping[str, Any]:

@@ -14,7 +14,6 @@ from service.ehr.codes import CodeMap
 from service.ehr.fetch import Fetched
 from service.ehr.orders import classify, draft_orders, order_cards
 from service.ehr.patient_view import patient_view_card
-from service.engine import check_report, recommend
 from service.engine.models import Report
 from service.engine.results import Result
 
@@ -158,13 +157,13 @@ def evaluate(chart: Chart, ctx: Context) -> tuple[Chart, Report, Result]:
     """The engine's answer; record values the engine refuses as contradictory (a pregnancy at age 80, sciatica
     dated before birth) are read as not known first, and the chart says so."""
     report = to_report(chart)
-    problems = check_report(report, ctx.kb)
+    problems = ctx.engine.check(report)
     for _ in range(2):
         if not problems:
             break
         chart = reconcile(chart, (field.split(".")[0] for field, _ in problems))
         report = to_report(chart)
-        problems = check_report(report, ctx.kb)
+        problems = ctx.engine.check(report)
     if problems:  # the code maps are validated against the knowledge at start-up, so this is a bug
         raise ValueError(f"mapped report does not validate: {problems}")
-    return chart, report, recommend(report, ctx.kb, ctx.lang)
+    return chart, report, ctx.engine.recommend(report, ctx.lang)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from service.engine.exclude import FILTER_RULES, TRIED, Tries, class_cautions, split
+from service.engine.exclude import FILTER_RULES, TRIED, Tries, class_cautions, situation, split
 from service.engine.factors import Factors
 from service.engine.models import Msg, Outcome, Report, RuleLevel, Stage
 from service.engine.plans import STAGE_INDEX, TreatmentPlan
@@ -51,7 +51,7 @@ def assess(
     tries: Tries = {}
     for tried in report.tried:
         tries.setdefault(tried.treatment_id, set()).add(tried.outcome)
-    done = split(report, factors, stages, tri, tries, ready)
+    done = split(report, factors, tri, tries, ready, ready.baseline(situation(report, stages, ready)))
     reads = _reads(report, factors, stages)
     for rule, decision in zip(FILTER_RULES, done.decisions, strict=True):
         trace.add(rule, reads[rule], decision)

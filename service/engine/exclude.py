@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from service.engine.basis import Basis
 from service.engine.factors import Factors, least_days
-from service.engine.models import DrugClass, Msg, Outcome, Report, RuleLevel, Stage
+from service.engine.models import Criteria, DrugClass, Msg, Outcome, Report, RuleLevel, Stage
 from service.engine.plans import STAGE_INDEX, TreatmentPlan
-from service.engine.prepared import Prepared
 from service.engine.results import Caution, Excluded, Reason
 from service.engine.triage import ADEQUATE_TRIAL_WEEKS, SCREENING_HOLDS, TriageOutcome
 
@@ -20,6 +21,7 @@ BAD_REACTIONS = frozenset({Outcome.WORSE, Outcome.SIDE_EFFECTS})
 
 Tries = dict[str, set[Outcome]]
 Entry = tuple[Excluded, frozenset[str]] | None  # a plan's exclusion and the rules in it, or None when it is kept
+Situation = tuple[tuple[Stage, ...], frozenset[str]]  # (possible stages, the specialist options whose criteria are met)
 
 
 @dataclass(frozen=True)
@@ -46,19 +48,9 @@ class Split:
         return cls(entries, tuple(kept), tuple(excluded), decisions)
 
 
-def split(
-    report: Report, factors: Factors, stages: tuple[Stage, ...], tri: TriageOutcome, tries: Tries, ready: Prepared
-) -> Split:
-    """Which treatments the rules exclude and why; from the shared split of the situation (possible stages, which
-    specialist options meet their criteria) for plans the report does not otherwise touch."""
-    opened = frozenset(p.treatment.id for p in ready.specialist if criteria_met(p, report, ready))
-    situation = (stages, opened)
-    shared = ready.baselines.get(situation)
-    if shared is None:
-        shared = Split.of(
-            ready.treatments, tuple(_entry(p, situational(p, stages, ready, opened)) for p in ready.treatments)
-        )
-        ready.baselines[situation] = shared
+def split(report: Report, factors: Factors, tri: TriageOutcome, tries: Tries, ready: Basis, shared: Split) -> Split:
+    """Which treatments the rules exclude and why; from the shared split of the report's situation (baseline()) for
+    the plans the report does not otherwise touch."""
     held = list(tri.holds) if tri.screened else [*tri.holds, *SCREENING_HOLDS]
     touched = ready.touched((*factors.known, *factors.possible), held, report.avoid, tries)
     entries = list(shared.entries)
@@ -68,11 +60,17 @@ def split(
     return Split.of(ready.treatments, tuple(entries))
 
 
+def baseline(ready: Basis, case: Situation) -> Split:
+    """The split every report in this situation shares, before what else it says."""
+    stages, opened = case
+    return Split.of(ready.treatments, tuple(_entry(p, situational(p, stages, ready, opened)) for p in ready.treatments))
+
+
 def _entry(p: TreatmentPlan, reasons: list[Reason]) -> Entry:
     return (Excluded(p.treatment, tuple(reasons)), frozenset(r.rule for r in reasons)) if reasons else None
 
 
-def situational(p: TreatmentPlan, stages: tuple[Stage, ...], ready: Prepared, opened: frozenset[str]) -> list[Reason]:
+def situational(p: TreatmentPlan, stages: tuple[Stage, ...], ready: Basis, opened: frozenset[str]) -> list[Reason]:
     """The reasons that depend only on the situation: evidence, stage fit (every possible stage) and, for a
     specialist option, its own criteria (`opened`: the specialist options whose criteria the report meets)."""
     out = list(dict.fromkeys(r for r in (p.evidence_reasons[STAGE_INDEX[s]] for s in stages) if r is not None))
@@ -90,7 +88,7 @@ def exclusions(
     situational: tuple[Reason, ...],
     tri: TriageOutcome,
     tries: Tries,
-    ready: Prepared,
+    ready: Basis,
 ) -> list[Reason]:
     """Every reason this treatment is not for this person (empty when it may be recommended), given the reasons of
     its stage set (see situational())."""
@@ -133,19 +131,61 @@ def class_cautions(p: TreatmentPlan, tries: Tries, lang: str) -> tuple[Caution, 
     return tuple(Caution("tried", cls.reaction, cls.reaction_reason.get_text(lang)) for cls in classes.values())
 
 
-def criteria_met(p: TreatmentPlan, report: Report, ready: Prepared) -> bool:
+def situation(report: Report, stages: tuple[Stage, ...], ready: Basis) -> Situation:
+    """The possible stages and the specialist options whose own criteria the report meets."""
+    pain, days = report.pain_severity, least_days(report)
+    seen: list[bool] = []
+
+    def failed() -> bool:  # worked out once, and only when a criterion asks
+        if not seen:
+            seen.append(failed_care(report, ready))
+        return seen[0]
+
+    return stages, frozenset(p.treatment.id for p in ready.specialist if meets(p.criteria, pain, days, failed))
+
+
+def openable(ready: Basis) -> tuple[frozenset[str], ...]:
+    """Every set of open specialist options situation() can return. A criterion reads only a pain floor, a days floor
+    and failed care, so reports at every floor (and below the lowest), with and without failed care, meet every
+    combination one report can meet."""
+    found = [p.criteria for p in ready.specialist if p.criteria is not None]
+    pains = {None, *(c.min_pain for c in found if c.min_pain is not None)}
+    days = {0, *(c.min_days for c in found if c.min_days is not None)}
+    sets = (
+        frozenset(p.treatment.id for p in ready.specialist if meets(p.criteria, pain, d, failed))
+        for pain in pains
+        for d in days
+        for failed in (_no, _yes)
+    )
+    return tuple(dict.fromkeys(sorted(sets, key=sorted)))
+
+
+def _no() -> bool:
+    return False
+
+
+def _yes() -> bool:
+    return True
+
+
+def criteria_met(p: TreatmentPlan, report: Report, ready: Basis) -> bool:
     """A specialist option's own criteria; an unanswered question never meets one."""
-    c = p.criteria
+    return meets(p.criteria, report.pain_severity, least_days(report), lambda: failed_care(report, ready))
+
+
+def meets(c: Criteria | None, pain: int | None, days: int, failed: Callable[[], bool]) -> bool:
+    """Whether criteria are met at this pain (None: not answered), these days of symptoms for sure and, asked only
+    when the criteria need it, whether other care failed."""
     if c is None or c.never:
         return False
-    if c.min_pain is not None and (report.pain_severity is None or report.pain_severity < c.min_pain):
+    if c.min_pain is not None and (pain is None or pain < c.min_pain):
         return False
-    if c.min_days is not None and least_days(report) < c.min_days:
+    if c.min_days is not None and days < c.min_days:
         return False
-    return not c.failed_care or failed_care(report, ready)
+    return not c.failed_care or failed()
 
 
-def failed_care(report: Report, ready: Prepared) -> bool:
+def failed_care(report: Report, ready: Basis) -> bool:
     """Another, non-specialist option tried without help: no change after a fair trial, or worse."""
     for t in report.tried:
         plan = next((p for p in ready.treatments if p.treatment.id == t.treatment_id), None)

@@ -206,3 +206,7 @@ def possible_stages(report: Report, kb: KnowledgeBase) -> tuple[Stage, ...]:
         return (stage,)
     first = stage_of(least_days(report), kb) or Stage.ACUTE
     return STAGES[STAGES.index(first) :]
+
+
+# Every tuple possible_stages() can return: one reported stage, or every stage from one on.
+STAGE_SETS = tuple(dict.fromkeys([*((s,) for s in STAGES), *(STAGES[i:] for i in range(len(STAGES)))]))

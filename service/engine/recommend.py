@@ -1,19 +1,19 @@
-"""recommend(): triage a report and turn the knowledge base into a personal, explained answer."""
+"""answer(): triage a report and turn the knowledge base into a personal, explained answer."""
 
 from __future__ import annotations
 
 from service.engine.assess import assess
 from service.engine.factors import Factors, current_ids, derive_factors, possible_stages
-from service.engine.models import DEFAULT_LANGUAGE, DisclaimerTrigger, KnowledgeBase, Msg, Report, Stage, Urgency
+from service.engine.models import DisclaimerTrigger, KnowledgeBase, Msg, Report, Stage, Urgency
 from service.engine.plans import SPECIALIST
-from service.engine.prepared import Prepared, prepared
+from service.engine.prepared import Prepared
 from service.engine.results import Excluded, Recommended, Result, TipAdvice, Trace, Triage
 from service.engine.triage import UNDER_16, triage
 
 
-def recommend(report: Report, kb: KnowledgeBase, lang: str = DEFAULT_LANGUAGE) -> Result:
-    """The whole answer for `report`; the report's ids must have passed check_report."""
-    ready, trace = prepared(kb, lang), Trace()
+def answer(report: Report, kb: KnowledgeBase, ready: Prepared) -> Result:
+    """The whole answer for `report`, from the data prepared for `kb` in one language."""
+    trace = Trace()
     report = current_ids(report, kb)
     say = ready.say
     factors = derive_factors(report, kb)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from service.engine.basis import Basis
 from service.engine.factors import FIELD_ORDER, Factors, least_days
 from service.engine.models import Factor, Invasiveness, KnowledgeBase, Msg, Outcome, RedFlag, Report, Stage, Urgency
-from service.engine.prepared import Prepared
 from service.engine.results import Reason, Trace
 from service.engine.say import Say
 
@@ -36,7 +36,7 @@ def raise_to(level: Urgency, at_least: Urgency) -> Urgency:
 
 
 def triage(
-    report: Report, factors: Factors, stages: tuple[Stage, ...], kb: KnowledgeBase, ready: Prepared, trace: Trace
+    report: Report, factors: Factors, stages: tuple[Stage, ...], kb: KnowledgeBase, ready: Basis, trace: Trace
 ) -> TriageOutcome:
     """Apply the triage rules in order; an unanswered question counts at its most urgent possible answer."""
     say = ready.say
@@ -118,7 +118,7 @@ def triage(
 
 
 def _combinations(
-    factors: Factors, kb: KnowledgeBase, ready: Prepared, level: Urgency, reasons: list[Reason], trace: Trace
+    factors: Factors, kb: KnowledgeBase, ready: Basis, level: Urgency, reasons: list[Reason], trace: Trace
 ) -> Urgency:
     """Things already taken or had that are dangerous together; a combination an unanswered question leaves open
     counts too (named when one part was reported, else in one reason for all of them)."""

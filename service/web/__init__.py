@@ -4,30 +4,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from service.web.http import content_version_stamp, refuse_body, take_request_id
-from service.web.limits import RateLimits, rate_count, send_counts
+from service.web.admission import Admission
+from service.web.http import admit_hook, finish_hook
 from service.web.logs import init_logs
 from service.web.metrics import init_metrics
 from service.web.problems import json_too_deep
-from service.web.security import ApiKeys, api_key_check, init_cors, security_headers
+from service.web.security import init_cors
 
 
-def init_web(app: Flask, content_version: str, keys: ApiKeys, limits: RateLimits) -> None:
-    """Register every app-wide hook. Blueprints add their own after these (CDS Hooks: body size, the EHR's JWT)."""
+def init_web(app: Flask, content_version: str, admission: Admission) -> None:
+    """Register the app-wide hooks: CORS's, then one before every view and one after it (service/web/http.py).
+
+    Blueprints add their own after these (CDS Hooks: body size, JSON only; CDS Hooks and FHIR: the EHR's credential).
+    The fast lane answers without Flask only what these would let through (service/web/fastlane.py).
+    """
     init_logs(app.config["LOG_LEVEL"])
-    before = (
-        take_request_id,  # the request id and route, for problem bodies and telemetry
-        refuse_body,  # a body the edge refused: 413 or 400 whoever sends it
-        rate_count(limits),  # counted before the key check: guessing keys is throttled too
-        api_key_check(keys),  # /v1 with keys configured
-    )
-    for hook in before:
-        app.before_request(hook)
-    # After the view, registered last-run first (Flask runs after-request hooks in reverse): this request's rate
-    # counts, then the security headers, then CORS's headers, then the content version.
-    app.after_request(content_version_stamp(content_version))
     init_cors(app)  # flask-cors: its after-request hook, and the answers to preflights
-    app.after_request(security_headers(int(app.config["HSTS_SECONDS"])))
-    app.after_request(send_counts)
+    app.before_request(admit_hook(admission, admission.limits.rate))
+    app.after_request(finish_hook(content_version, int(app.config["HSTS_SECONDS"])))
     app.register_error_handler(RecursionError, json_too_deep)
     init_metrics(app, content_version)

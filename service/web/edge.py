@@ -10,11 +10,9 @@ from flask import Flask
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from service.web.admission import REFUSED_KEY, Admission
 from service.web.catalog import Catalog
 from service.web.fastlane import Compute, Edge, FastLane
-from service.web.http import REFUSED_KEY
-from service.web.limits import RateLimits
-from service.web.security import ApiKeys
 from service.web.telemetry import Telemetry, WSGIApp
 
 MALFORMED = "The body's chunked transfer encoding is malformed."
@@ -23,8 +21,7 @@ MALFORMED = "The body's chunked transfer encoding is malformed."
 def init_edge(
     app: Flask,
     catalog: Catalog,
-    keys: ApiKeys,
-    limits: RateLimits,
+    admission: Admission,
     posts: dict[str, tuple[Compute, bytes]],
     large_bodies: str,
 ) -> None:
@@ -36,7 +33,7 @@ def init_edge(
     body_limits = int(app.config["MAX_CONTENT_LENGTH"]), int(app.config["CDS_MAX_CONTENT_LENGTH"])
     inner: WSGIApp = ChunkedBodies(app.wsgi_app, *body_limits, large_bodies)
     if app.config["FAST_LANE"]:
-        edge = Edge(keys, limits, len(catalog.kb.languages), int(app.config["MAX_CONTENT_LENGTH"]))
+        edge = Edge(admission, len(catalog.kb.languages), int(app.config["MAX_CONTENT_LENGTH"]))
         inner = FastLane(inner, catalog.paths, posts, edge)  # a chunked POST has no Content-Length: not for the lane
     app.wsgi_app = Telemetry(inner)  # type: ignore[method-assign]
     hops = int(app.config["PROXY_HOPS"])

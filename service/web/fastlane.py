@@ -19,9 +19,20 @@ from typing import Any
 from werkzeug.http import parse_etags, unquote_etag
 from werkzeug.test import EnvironBuilder
 
-from service.web.limits import RateLimits
-from service.web.security import RECORDING, ApiKeys, guarded
+from service.web.admission import Admission
+from service.web.security import RECORDING
 from service.web.telemetry import ROUTE_KEY, WSGIApp
+
+# The Flask hooks a request the lane answers would run, as (blueprint or None for the app, kind, function name), and
+# how the lane gives the same answer: admit by the same Admission; finish and CORS's hook by replaying the headers
+# Flask sent (a request with Origin goes to Flask); require_json as the lane computes only application/json bodies.
+# tests/web/test_fastlane.py fails when a hook is added on the lane's paths: teach the lane, or keep it off them.
+REPLICATED_HOOKS = {
+    (None, "before_request", "admit"),
+    (None, "after_request", "finish"),
+    (None, "after_request", "cors_after_request"),
+    ("Recommendations", "before_request", "require_json"),
+}
 
 Answer = tuple[str, list[tuple[str, str]], bytes]  # status line, headers, body
 Compute = Callable[[bytes], "bytes | None"]  # a request body -> the answer's body, or None to let Flask answer
@@ -134,10 +145,9 @@ class FastLane:
 
 @dataclass(frozen=True)
 class Edge:
-    """What the lane checks before answering: a plain request, a JSON body Flask would read, keys, limits."""
+    """What the lane checks before answering: a plain request, a JSON body Flask would read, and admission."""
 
-    keys: ApiKeys
-    limits: RateLimits
+    admission: Admission  # the very rules Flask's before-request hook applies (service/web/admission.py)
     languages: int
     max_body: int
 
@@ -159,14 +169,9 @@ class Edge:
         return int(length)
 
     def admit(self, environ: dict[str, Any]) -> list[tuple[str, str]] | None:
-        """The rate-limit headers for an admitted request; None when Flask must answer (429, 401, 403).
+        """The rate-limit headers for an admitted request; None when Flask must answer (a refusal: 429, 401, 403).
 
-        Counted before the key check, as in Flask: a refused key counts against the address (guessing is throttled).
+        The request is counted once: Flask's hook finds the count in the environ when the lane passes it on.
         """
-        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
-        allowed, counts = self.limits.count(environ) if self.limits.applies(method, path, environ) else (True, [])
-        if not allowed:
-            return None
-        if self.keys.digests and guarded(method, path, environ) and not self.keys.caller(environ):
-            return None
-        return counts
+        verdict = self.admission.check(environ)
+        return verdict.counts if verdict.refused is None else None

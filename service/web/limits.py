@@ -2,7 +2,7 @@
 
 A key that is not a configured one never selects a window: made-up keys, and failed key attempts, count against the
 address (the one ProxyFix gives behind trusted proxies), so neither steps around the limit nor grows the windows held.
-429 is raised, so each area answers it in its own format (problem+json; an OperationOutcome under /fhir).
+Admission (service/web/admission.py) counts; 429 is answered in each area's own format.
 
 Windows are counted in memory or in Redis shared by replicas (service/web/windows.py). flask-limiter's per-request
 machinery cost 0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than a content request itself.
@@ -13,11 +13,8 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
-
-from flask import Response, g, request
-from werkzeug.exceptions import TooManyRequests
 
 from service.openapi import EHR_ROOTS, PROTECTED_PREFIX
 from service.web.security import RECORDING, ApiKeys
@@ -82,24 +79,3 @@ class RateLimits:
         if not allowed:
             headers.append(("Retry-After", str(max(1, math.ceil(reset - time.time())))))
         return allowed, headers
-
-
-def rate_count(rate_limits: RateLimits) -> Callable[[], None]:
-    """The before-request hook: count a limited request (before the key check: a refused key still counts against
-    the address, so guessing keys is throttled) and raise 429 past the limit."""
-
-    def count_request() -> None:
-        if not rate_limits.applies(request.method, request.path, request.environ):
-            return
-        allowed, g.rate_headers = rate_limits.count(request.environ)  # Retry-After among them: send_counts adds it
-        if not allowed:
-            raise TooManyRequests(f"Too many requests: the limit is {rate_limits.rate}. Retry later.")
-
-    return count_request
-
-
-def send_counts(response: Response) -> Response:
-    """The after-request hook: this request's X-RateLimit-* (and Retry-After) headers."""
-    for name, value in g.get("rate_headers", ()):
-        response.headers[name] = value
-    return response

@@ -7,7 +7,6 @@ import pytest
 import yaml
 
 from service.api.present import present
-from service.engine import recommend
 from service.schemas.base import LANG
 from service.schemas.recommendations import RecommendationSchema
 from tests.engine.test_scenarios import SCENARIOS, report_of
@@ -17,7 +16,7 @@ SCHEMA = RecommendationSchema()
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_presenter_equals_the_schema_dump(path: Path, app, kb):
-    result = recommend(report_of(yaml.safe_load(path.read_text()).get("report", {})), kb)
+    result = app.extensions["sciatica"].engine.recommend(report_of(yaml.safe_load(path.read_text()).get("report", {})))
     token = LANG.set("en")
     try:
         documented = SCHEMA.dump(result) | {"content_version": kb.content_version}

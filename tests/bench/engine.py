@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from service.api.examples import REQUEST_EXAMPLES
-from service.engine import check_report, recommend
+from service.engine import Engine
 from service.engine.models import KnowledgeBase, Report
 from service.knowledge import load_knowledge
 from service.knowledge.loader import default_root
@@ -32,20 +32,20 @@ def reports() -> dict[str, Report]:
     return {name: schema.load(example["value"]) for name, example in REQUEST_EXAMPLES.items()}
 
 
-def per_call_us(report: Report, kb: KnowledgeBase, rounds: int = 7, calls: int = 300, budget_s: float = 0.06) -> float:
+def per_call_us(report: Report, engine: Engine, rounds: int = 7, calls: int = 300, budget_s: float = 0.06) -> float:
     """Median over rounds of the mean CPU time per call, in microseconds (at most `calls`, about `budget_s` a round).
 
     CPU time of this process (time.process_time), so other load on the box inflates it less than wall time.
     """
     start = time.process_time()
-    recommend(report, kb)  # warm up, and size the rounds so a large knowledge base stays within the budget
+    engine.recommend(report)  # warm up, and size the rounds so a large knowledge base stays within the budget
     first = time.process_time() - start
     calls = max(10, min(calls, int(budget_s / max(first, 1e-6))))
     samples = []
     for _ in range(rounds):
         start = time.process_time()
         for _ in range(calls):
-            recommend(report, kb)
+            engine.recommend(report)
         samples.append((time.process_time() - start) / calls * 1e6)
     return statistics.median(samples)
 
@@ -72,8 +72,15 @@ def timed_load(root: Path | None) -> tuple[KnowledgeBase, float]:
     return kb, (time.process_time() - start) * 1000
 
 
+def timed_engine(kb: KnowledgeBase) -> tuple[Engine, float]:
+    """The engine over `kb`, and how long preparing it took (every language), in milliseconds."""
+    start = time.process_time()
+    engine = Engine(kb)
+    return engine, (time.process_time() - start) * 1000
+
+
 def run(quick: bool = False, factor: int = 10) -> dict[str, Any]:
-    """Time recommend() for every example on the shipped and the synthetic knowledge; print and return the figures."""
+    """Time Engine.recommend() for every example on the shipped and the synthetic knowledge; print and return them."""
     rounds, calls = (3, 100) if quick else (7, 300)
     cases = reports()
     result: dict[str, Any] = {"typical_case": TYPICAL, "rounds": rounds, "calls_per_round": calls, "sizes": []}
@@ -83,12 +90,14 @@ def run(quick: bool = False, factor: int = 10) -> dict[str, Any]:
             kbs.append((f"synthetic x{factor}", synthetic_knowledge(Path(tmp) / "data", factor)))
         for label, root in kbs:
             kb, load_ms = timed_load(root)
+            engine, engine_ms = timed_engine(kb)
             size: dict[str, Any] = {"knowledge": label, "treatments": len(kb.treatments), "load_ms": round(load_ms, 1)}
+            size["engine_ms"] = round(engine_ms, 1)
             size["recommend_us"] = {}
             for name, report in cases.items():
-                if check_report(report, kb):
+                if engine.check(report):
                     continue  # not a valid report for this knowledge (cannot happen with the shipped examples)
-                size["recommend_us"][name] = round(per_call_us(report, kb, rounds, calls), 1)
+                size["recommend_us"][name] = round(per_call_us(report, engine, rounds, calls), 1)
             result["sizes"].append(size)
     return result
 
@@ -102,6 +111,7 @@ def print_table(result: dict[str, Any]) -> None:
     print(head)
     print(f"{'  treatments':<24}" + "".join(f"{s['treatments']:>16}" for s in sizes))
     print(f"{'  load_knowledge ms':<24}" + "".join(f"{s['load_ms']:>16.0f}" for s in sizes))
+    print(f"{'  Engine(kb) ms':<24}" + "".join(f"{s['engine_ms']:>16.1f}" for s in sizes))
     for name in names:
         values = [s["recommend_us"].get(name) for s in sizes]
         line = f"  {name:<22}" + "".join(f"{v:>16.0f}" if v is not None else f"{'-':>16}" for v in values)

@@ -10,6 +10,7 @@ import pytest
 from service.api.ehr import cds_hooks
 from service.ehr.cards import Context
 from service.ehr.loader import load_codes
+from service.engine import Engine
 from service.knowledge import load_knowledge
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -26,7 +27,7 @@ def ehr_context():
     """The shipped knowledge and code maps as the card builders take them (a function, not a fixture, so that
     hypothesis does not print the whole knowledge base with a failing example)."""
     kb = load_knowledge()
-    return Context(kb, load_codes(kb), "https://cds.example.org")
+    return Context(Engine(kb), load_codes(kb), "https://cds.example.org")
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from service.engine import check_report, recommend
+from service.engine import check_report
 from service.engine.factors import derive_factors, least_days
 from service.engine.models import RULES, Direction, FactorKind, Outcome, Report, RuleLevel, Tried, Urgency
 from service.engine.results import Result
@@ -69,10 +69,10 @@ def more_risk(report: Report, data: st.DataObject) -> Report | None:
 
 
 @given(reports(), st.data())
-def test_more_risk_never_means_more_options_less_urgency_or_fewer_clinician_flags(report, data):
+def test_more_risk_never_means_more_options_less_urgency_or_fewer_clinician_flags(engine, report, data):
     riskier = more_risk(report, data)
     assume(riskier is not None and check_report(riskier, KB) == [])
-    at_least_as_cautious(recommend(riskier, KB), recommend(report, KB))
+    at_least_as_cautious(engine.recommend(riskier), engine.recommend(report))
 
 
 # --- a missing answer takes the safer reading ----------------------------------------------------------------------
@@ -112,22 +112,22 @@ def unanswered(field: str, report: Report) -> Report:
 
 @pytest.mark.parametrize("field", UNANSWERABLE)
 @given(st.one_of(complete_reports(), reports()), st.data())
-def test_a_missing_answer_is_never_less_cautious_than_any_answer(field, report, data):
+def test_a_missing_answer_is_never_less_cautious_than_any_answer(engine, field, report, data):
     base = answered(report, pregnant=True) if field == "pregnancy_weeks" else report
     assume(check_report(base, KB) == [])
     given_answer = some_answer(field, base, data)
     assume(check_report(given_answer, KB) == [])
     missing = unanswered(field, given_answer)
     assume(check_report(missing, KB) == [])
-    at_least_as_cautious(recommend(missing, KB), recommend(given_answer, KB))
+    at_least_as_cautious(engine.recommend(missing), engine.recommend(given_answer))
 
 
 # --- what the answer offers is never contradicted by its own rules or texts ----------------------------------------
 
 
 @given(reports())
-def test_no_recommended_option_has_a_rule_that_excludes_it(report):
-    result = recommend(report, KB)
+def test_no_recommended_option_has_a_rule_that_excludes_it(engine, report):
+    result = engine.recommend(report)
     active = derive_factors(report, KB).active()
     for rec in result.recommendations:
         t = rec.treatment
@@ -143,8 +143,8 @@ NAMES = {t.id: mentions(t) for t in KB.treatments}
 
 
 @given(reports())
-def test_no_advice_in_an_answer_recommends_what_it_excludes(report):
-    result = recommend(report, KB)
+def test_no_advice_in_an_answer_recommends_what_it_excludes(engine, report):
+    result = engine.recommend(report)
     excluded = {e.treatment.id for e in result.excluded}
     offered = {r.treatment.id for r in result.recommendations}
     assert not excluded & offered, f"both offered and excluded: {sorted(excluded & offered)}"
@@ -161,8 +161,8 @@ def test_no_advice_in_an_answer_recommends_what_it_excludes(report):
 
 
 @given(reports())
-def test_red_flags_win_and_the_level_fits_the_most_urgent_reason(report):
-    result = recommend(report, KB)
+def test_red_flags_win_and_the_level_fits_the_most_urgent_reason(engine, report):
+    result = engine.recommend(report)
     level = ORDER.index(result.triage.level)
     factors = derive_factors(report, KB)
     flags = set(report.red_flags) | {KB.index["factors"][f].implies_red_flag for f in factors.known} - {None}
@@ -186,8 +186,8 @@ def test_red_flags_win_and_the_level_fits_the_most_urgent_reason(report):
 
 
 @given(reports())
-def test_every_answer_carries_its_disclaimers(report):
-    result = recommend(report, KB)
+def test_every_answer_carries_its_disclaimers(engine, report):
+    result = engine.recommend(report)
     shown = {d.trigger.value for d in result.disclaimers}
     active = derive_factors(report, KB).active()
     expected = {"always"}
@@ -204,8 +204,8 @@ def test_every_answer_carries_its_disclaimers(report):
 
 
 @given(reports())
-def test_until_red_flags_are_screened_no_hands_on_or_invasive_option_is_offered(report):
-    result = recommend(answered(report, red_flags_screened=False), KB)
+def test_until_red_flags_are_screened_no_hands_on_or_invasive_option_is_offered(engine, report):
+    result = engine.recommend(answered(report, red_flags_screened=False))
     offered = {r.treatment.id: r.treatment.invasiveness.value for r in result.recommendations}
     assert not {tid for tid, kind in offered.items() if kind in ("minimal", "procedure", "surgical")}, offered
     assert result.triage.reasons[0].code == "not_screened"
@@ -214,8 +214,8 @@ def test_until_red_flags_are_screened_no_hands_on_or_invasive_option_is_offered(
 
 
 @given(reports())
-def test_every_option_is_accounted_for_once_with_reasons(report):
-    result = recommend(report, KB)
+def test_every_option_is_accounted_for_once_with_reasons(engine, report):
+    result = engine.recommend(report)
     if result.triage.level is Urgency.EMERGENCY:
         return
     seen = [r.treatment.id for r in result.recommendations] + [e.treatment.id for e in result.excluded]
@@ -225,9 +225,9 @@ def test_every_option_is_accounted_for_once_with_reasons(report):
 
 
 @given(reports())
-def test_the_same_report_always_gets_the_same_answer_traced_by_named_rules(report):
-    result = recommend(report, KB)
-    assert result == recommend(report, KB)
+def test_the_same_report_always_gets_the_same_answer_traced_by_named_rules(engine, report):
+    result = engine.recommend(report)
+    assert result == engine.recommend(report)
     assert {step.rule for step in result.trace} <= set(RULES), "the hazard log cites rules by these names"
 
 
@@ -235,12 +235,12 @@ def test_the_same_report_always_gets_the_same_answer_traced_by_named_rules(repor
 
 
 @given(reports(), st.data())
-def test_a_bad_reaction_to_one_member_withdraws_or_flags_its_drug_class(report, data):
+def test_a_bad_reaction_to_one_member_withdraws_or_flags_its_drug_class(engine, report, data):
     cls = data.draw(st.sampled_from(KB.drug_classes))
     member = data.draw(st.sampled_from(cls.members))
     outcome = data.draw(st.sampled_from([Outcome.WORSE, Outcome.SIDE_EFFECTS]))
     report = answered(report, tried=(*report.tried, Tried(member, outcome, None)))
-    result = recommend(report, KB)
+    result = engine.recommend(report)
     offered = {r.treatment.id: r for r in result.recommendations}
     bad = {t.treatment_id for t in report.tried if t.outcome.value in ("worse", "side_effects")}
     for cls in KB.drug_classes:
@@ -255,10 +255,10 @@ def test_a_bad_reaction_to_one_member_withdraws_or_flags_its_drug_class(report, 
 
 
 @given(reports())
-def test_under_16_every_medicine_and_hands_on_option_needs_a_clinician(report):
+def test_under_16_every_medicine_and_hands_on_option_needs_a_clinician(engine, report):
     young = answered(report, age=15 if report.age is None or report.age >= 16 else report.age)
     assume(check_report(young, KB) == [])
-    result = recommend(young, KB)
+    result = engine.recommend(young)
     assert ORDER.index(result.triage.level) <= ORDER.index(Urgency.CONSULT)
     for rec in result.recommendations:
         assert rec.treatment.invasiveness.value in ("none", "minimal", "systemic")
@@ -267,8 +267,8 @@ def test_under_16_every_medicine_and_hands_on_option_needs_a_clinician(report):
 
 
 @given(reports())
-def test_specialist_options_open_only_on_their_own_criteria(report):
-    result = recommend(report, KB)
+def test_specialist_options_open_only_on_their_own_criteria(engine, report):
+    result = engine.recommend(report)
     for rec in result.recommendations:
         c = rec.treatment.criteria
         if c is None:
@@ -280,6 +280,6 @@ def test_specialist_options_open_only_on_their_own_criteria(report):
             assert least_days(report) >= c.min_days
         if c.failed_care:
             assert any(t.outcome.value in ("worse", "no_change") for t in report.tried)
-    without_flags = recommend(answered(report, red_flags=()), KB)
+    without_flags = engine.recommend(answered(report, red_flags=()))
     specialist = {r.treatment.id for r in result.recommendations if r.treatment.criteria}
     assert specialist <= {r.treatment.id for r in without_flags.recommendations if r.treatment.criteria}

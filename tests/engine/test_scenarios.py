@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service.engine import check_report, recommend
 from service.engine.models import Outcome, Report, Tried
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
@@ -45,18 +44,18 @@ def test_there_are_enough_scenarios_and_each_says_why():
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-def test_scenario(path, kb):
+def test_scenario(path, engine):
     case = load(path)
     report = report_of(case.get("report", {}))
     expect = case["expect"]
-    problems = check_report(report, kb)
+    problems = engine.check(report)
     if "refused" in expect:
         named = {field for field, _ in problems}
         assert problems, "an impossible report must be refused"
         assert set(expect["refused"]) <= named, f"refusal names {sorted(named)}"
         return
     assert problems == []
-    result = recommend(report, kb)
+    result = engine.recommend(report)
     recommended = [r.treatment.id for r in result.recommendations]
     by_id = {r.treatment.id: r for r in result.recommendations}
     excluded = {e.treatment.id: {r.code for r in e.reasons} for e in result.excluded}

@@ -1,11 +1,14 @@
 """The fast lane answers exactly as Flask does: same status, headers and bytes, for every recorded path and variant."""
 
 import json
+import shutil
 
 import pytest
 
 from service import create_app
 from service.api.examples import REQUEST_EXAMPLES
+from service.knowledge.loader import default_root
+from service.web.fastlane import REPLICATED_HOOKS
 
 KEY = "lane-test-key-1"
 ETAG = object()  # stands for the path's own ETag in the table below
@@ -135,8 +138,61 @@ def answer_post(client, headers, body):
 def test_a_failure_in_the_lane_is_flasks_problem_500(monkeypatch):
     _, client = build(1, {"TESTING": False})  # as served: Flask turns the error into a 500 problem
     client.post("/v1/recommendations", data=VALID[0], headers=JSON)  # recorded
-    from service.api import recommendations
+    from service.engine import Engine
 
-    monkeypatch.setattr(recommendations, "recommend", lambda *a: 1 / 0)
+    monkeypatch.setattr(Engine, "recommend", lambda *a: 1 / 0)
     r = client.post("/v1/recommendations", data=VALID[0], headers=JSON)
     assert r.status_code == 500 and r.mimetype == "application/problem+json"
+
+
+HOOK_KINDS = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs", "url_value_preprocessors")
+
+
+def test_the_lane_knows_every_flask_hook_on_its_paths():
+    """A hook added to the app, or to a blueprint whose paths the lane answers, fails here until the lane knows it."""
+    app, _ = build(1, {})
+    lane = app.wsgi_app.app
+    adapter = app.url_map.bind("localhost")
+    served = [(p, "GET") for p in lane.get_paths] + [(p, "POST") for p in lane.post_specs]
+    blueprints = {None} | {adapter.match(path, method=method)[0].rpartition(".")[0] for path, method in served}
+    hooks = {
+        (bp, kind.removesuffix("_funcs"), f.__name__)
+        for kind in HOOK_KINDS
+        for bp in blueprints
+        for f in getattr(app, kind).get(bp, [])
+    }
+    assert hooks == REPLICATED_HOOKS
+
+
+@pytest.fixture(scope="module")
+def two_languages(tmp_path_factory):
+    """The shipped knowledge declaring a second language (its texts fall back to English): language negotiation."""
+    root = tmp_path_factory.mktemp("knowledge") / "data"
+    shutil.copytree(default_root(), root)
+    meta = root / "meta.yaml"
+    assert "languages: [en]" in meta.read_text()
+    meta.write_text(meta.read_text().replace("languages: [en]", "languages: [en, es]"))
+    return {"KNOWLEDGE_DIR": str(root)}
+
+
+# (Accept-Language sent, whether the lane answers alone, the Content-Language of the answer)
+LANGUAGES = [(None, True, "en"), ("es", False, "es"), ("es-MX,es;q=0.9", False, "es"), ("en-GB", False, "en")]
+
+
+@pytest.mark.parametrize(("sent", "in_lane", "language"), LANGUAGES, ids=[str(c[0]) for c in LANGUAGES])
+def test_with_two_content_languages_the_lane_leaves_negotiation_to_flask(two_languages, sent, in_lane, language):
+    fast_app, fast = build(1, two_languages)
+    _, slow = build(0, two_languages)
+    lane = fast_app.wsgi_app.app
+    headers = {"Accept-Language": sent} if sent else {}
+    flask_calls = []
+    for path in sorted(lane.get_paths)[:6]:
+        fast.get(path)  # recorded
+        inner = lane.app
+        lane.app = lambda environ, start_response, inner=inner: flask_calls.append(1) or inner(environ, start_response)
+        expected = answer(slow, path, "GET", headers, "")
+        got = answer(fast, path, "GET", headers, "")
+        lane.app = inner
+        assert got == expected, path
+        assert dict(got[2])["Content-Language"] == language and dict(got[2])["Vary"] == "Accept-Language"
+    assert bool(flask_calls) is not in_lane

@@ -96,7 +96,9 @@ class Discovery(MethodView):
 def call(service_id: str, body: dict[str, Any]) -> Any:
     """Answer one hook call; 412 when data the answer depends on was neither prefetched nor could be fetched."""
     codes, cat = state().codes, state().catalog
-    ctx = Context(cat.kb, codes, base_url(), cat.language(), str(current_app.config["FHIR_CANONICAL_BASE"]).rstrip("/"))
+    ctx = Context(
+        state().engine, codes, base_url(), cat.language(), str(current_app.config["FHIR_CANONICAL_BASE"]).rstrip("/")
+    )
     try:
         cards = answer(service_id, body, ctx, today(), fetching(service_id, body, codes))
     except PrefetchMissing as exc:

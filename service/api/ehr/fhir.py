@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-import marshmallow as ma
 import orjson
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, current_app, request
@@ -26,6 +25,7 @@ from service.schemas.fhir import (
     FhirSearchQuerySchema,
     resource_schema,
 )
+from service.web.args import query
 from service.web.catalog import Catalog
 from service.web.ehr_auth import ehr_refusal
 
@@ -134,7 +134,7 @@ def send(name: str) -> Response:
 @blp.route("/metadata")
 class Metadata(MethodView):
     @blp.doc(operationId="getFhirCapabilityStatement")
-    @blp.arguments(FhirReadQuerySchema, location="query", unknown=ma.RAISE, error_status_code=400, as_kwargs=True)
+    @query(blp, FhirReadQuerySchema, error_status_code=400, as_kwargs=True)
     @blp.response(
         200, resource_schema("CapabilityStatement", "What this FHIR server supports."), content_type=FHIR_JSON
     )
@@ -194,13 +194,11 @@ def register(rtype: str) -> None:
     search.__doc__ = f"Search {rtype} resources\n\nA searchset Bundle of every {rtype} matching `_id` and `url` (all without parameters). {DESCRIBE[rtype]}\n"
     read.__doc__ = f"Read one {rtype}\n\n{DESCRIBE[rtype]} Unknown ids answer 404 with an OperationOutcome.\n"
     search = blp.response(200, FhirBundleSchema, content_type=FHIR_JSON)(search)
-    search = blp.arguments(FhirSearchQuerySchema, location="query", unknown=ma.RAISE, error_status_code=400)(search)
+    search = query(blp, FhirSearchQuerySchema, error_status_code=400)(search)
     read = blp.alt_response(
         404, description=f"No {rtype} with this id.", schema=FhirOperationOutcomeSchema, content_type=FHIR_JSON
     )(blp.response(200, schema, content_type=FHIR_JSON)(read))
-    read = blp.arguments(
-        FhirReadQuerySchema, location="query", unknown=ma.RAISE, error_status_code=400, as_kwargs=True
-    )(read)
+    read = query(blp, FhirReadQuerySchema, error_status_code=400, as_kwargs=True)(read)
     for deco in errors:
         search, read = deco(search), deco(read)
     search = blp.doc(operationId=f"searchFhir{rtype}")(search)
