@@ -1,7 +1,5 @@
 """Factors: the vocabulary of what a person may report (conditions, medicines, preferences, places, ...)."""
 
-from functools import partial
-
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -21,10 +19,10 @@ class FactorQuerySchema(BaseSchema):
 
 
 def publish(cat: Catalog) -> None:
-    cat.add("factors", lambda: FactorSchema(many=True).dump(cat.kb.factors), blp.url_prefix)
+    cat.add_dump("factors", FactorSchema(many=True), cat.kb.factors, blp.url_prefix)
     for kind in FactorKind:
         chosen = [f for f in cat.kb.factors if f.kind is kind]
-        cat.add(f"factors:{kind.value}", partial(FactorSchema(many=True).dump, chosen))
+        cat.add_dump(f"factors:{kind.value}", FactorSchema(many=True), chosen)
 
 
 @blp.route("")

@@ -67,7 +67,7 @@ def questions(kb: KnowledgeBase) -> list[dict[str, object]]:
 
 
 def publish(cat: Catalog) -> None:
-    cat.add("questionnaire", lambda: QuestionSchema(many=True).dump(questions(cat.kb)), blp.url_prefix)
+    cat.add_dump("questionnaire", QuestionSchema(many=True), questions(cat.kb), blp.url_prefix)
 
 
 @blp.route("")

@@ -1,17 +1,19 @@
 """POST /v1/recommendations: triage, ranked and excluded options, tips and disclaimers for one report."""
 
+from functools import partial
+
 import orjson
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from service.api.examples import REQUEST_EXAMPLES
-from service.api.present import PARTS, parts, present
 from service.api.state import state
 from service.engine import Engine
 from service.engine.models import Report
 from service.schemas.problems import ProblemSchema
 from service.schemas.recommendations import RecommendationRequestSchema, RecommendationSchema
+from service.schemas.recommendations_presenter import PARTS, parts, present
 from service.web.catalog import Catalog
 from service.web.problems import PROBLEM_JSON
 
@@ -23,7 +25,7 @@ REQUEST = RecommendationRequestSchema()
 
 def publish(cat: Catalog) -> None:
     """Prepare the answer's per-treatment and per-tip parts in every language."""
-    cat.add(PARTS, lambda: parts(cat.kb))
+    cat.add(PARTS, partial(parts, cat.kb))
 
 
 def answer(report: Report, engine: Engine, cat: Catalog, lang: str) -> bytes:

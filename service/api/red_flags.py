@@ -12,7 +12,7 @@ blp = Blueprint("Red flags", __name__, url_prefix="/v1/red-flags", description="
 
 
 def publish(cat: Catalog) -> None:
-    cat.add("red-flags", lambda: RedFlagSchema(many=True).dump(cat.kb.red_flags), blp.url_prefix)
+    cat.add_dump("red-flags", RedFlagSchema(many=True), cat.kb.red_flags, blp.url_prefix)
 
 
 @blp.route("")

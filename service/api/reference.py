@@ -33,12 +33,10 @@ def meta(kb: KnowledgeBase) -> dict[str, Any]:
 
 def publish(cat: Catalog) -> None:
     kb = cat.kb
-    cat.add("condition", lambda: ConditionSchema().dump(kb.condition), f"{blp.url_prefix}/condition")
-    cat.add(
-        "evidence-levels", lambda: EvidenceScaleSchema().dump(kb.evidence_scale), f"{blp.url_prefix}/evidence-levels"
-    )
-    cat.add("disclaimers", lambda: DisclaimerSchema(many=True).dump(kb.disclaimers), f"{blp.url_prefix}/disclaimers")
-    cat.add("meta", lambda: MetaSchema().dump(meta(kb)), f"{blp.url_prefix}/meta")
+    cat.add_dump("condition", ConditionSchema(), kb.condition, f"{blp.url_prefix}/condition")
+    cat.add_dump("evidence-levels", EvidenceScaleSchema(), kb.evidence_scale, f"{blp.url_prefix}/evidence-levels")
+    cat.add_dump("disclaimers", DisclaimerSchema(many=True), kb.disclaimers, f"{blp.url_prefix}/disclaimers")
+    cat.add_dump("meta", MetaSchema(), meta(kb), f"{blp.url_prefix}/meta")
 
 
 @blp.route("/condition")

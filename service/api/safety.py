@@ -1,6 +1,5 @@
 """The clinical safety case: the hazard log with its controls and verifications, for a safety officer to build on."""
 
-from functools import partial
 from typing import Any
 
 from flask.views import MethodView
@@ -49,11 +48,10 @@ def log(kb: KnowledgeBase) -> dict[str, Any]:
 
 def publish(cat: Catalog) -> None:
     kb = cat.kb
-    cat.add("hazards", lambda: HazardLogSchema().dump(log(kb)), f"{blp.url_prefix}/hazards")
+    cat.add_dump("hazards", HazardLogSchema(), log(kb), f"{blp.url_prefix}/hazards")
     for h in kb.hazards:
         assert kb.risk_matrix is not None
-        dump = partial(HazardSchema().dump, hazard(h, kb.risk_matrix))
-        cat.add(f"hazard:{h.id}", dump, f"{blp.url_prefix}/hazards/{h.id}")
+        cat.add_dump(f"hazard:{h.id}", HazardSchema(), hazard(h, kb.risk_matrix), f"{blp.url_prefix}/hazards/{h.id}")
 
 
 @blp.route("/hazards")

@@ -1,7 +1,5 @@
 """Sources: guidelines, reviews, trials and patient information behind every claim."""
 
-from functools import partial
-
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -14,9 +12,9 @@ blp = Blueprint("Sources", __name__, url_prefix="/v1/sources", description="Cita
 
 
 def publish(cat: Catalog) -> None:
-    cat.add("sources", lambda: SourceSchema(many=True).dump(cat.kb.sources), blp.url_prefix)
+    cat.add_dump("sources", SourceSchema(many=True), cat.kb.sources, blp.url_prefix)
     for s in cat.kb.sources:
-        cat.add(f"source:{s.id}", partial(SourceSchema().dump, s), f"{blp.url_prefix}/{s.id}")
+        cat.add_dump(f"source:{s.id}", SourceSchema(), s, f"{blp.url_prefix}/{s.id}")
 
 
 @blp.route("")

@@ -12,7 +12,7 @@ blp = Blueprint("Tips", __name__, url_prefix="/v1/tips", description="Self-care 
 
 
 def publish(cat: Catalog) -> None:
-    cat.add("tips", lambda: TipSchema(many=True).dump(cat.kb.tips), blp.url_prefix)
+    cat.add_dump("tips", TipSchema(many=True), cat.kb.tips, blp.url_prefix)
 
 
 @blp.route("")

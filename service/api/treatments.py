@@ -1,7 +1,5 @@
 """Treatments: the evidence-graded options, as a filterable list and as full items."""
 
-from functools import partial
-
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -21,10 +19,10 @@ def publish(cat: Catalog) -> None:
     """Pre-serialise every treatment, full and summary, and the unfiltered lists."""
     kb = cat.kb
     for t in kb.treatments:
-        cat.add(f"treatment:{t.id}", partial(FULL.dump, t), f"{blp.url_prefix}/{t.id}")
-        cat.add(f"treatment-summary:{t.id}", partial(SUMMARY.dump, t))
-    cat.add("treatments:full", lambda: FULL.dump(kb.treatments, many=True))
-    cat.add("treatments:summary", lambda: SUMMARY.dump(kb.treatments, many=True), blp.url_prefix)
+        cat.add_dump(f"treatment:{t.id}", FULL, t, f"{blp.url_prefix}/{t.id}")
+        cat.add_dump(f"treatment-summary:{t.id}", SUMMARY, t)
+    cat.add_dump("treatments:full", TreatmentSchema(many=True), kb.treatments)
+    cat.add_dump("treatments:summary", TreatmentSummarySchema(many=True), kb.treatments, blp.url_prefix)
 
 
 @blp.route("")

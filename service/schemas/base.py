@@ -9,7 +9,20 @@ import marshmallow as ma
 
 from service.engine.models import DEFAULT_LANGUAGE, Text
 
+# The language a dump is written in. Read only inside a schema's dump (Localized, and a few Method fields): marshmallow
+# 4 hands nested schemas no context, so `dump_in` sets it for one dump; everything else passes the language as an
+# argument.
 LANG: ContextVar[str] = ContextVar("lang", default=DEFAULT_LANGUAGE)
+
+
+def dump_in(lang: str, schema: ma.Schema, obj: Any) -> Any:
+    """`schema.dump(obj)` with every translatable text written in `lang`."""
+    token = LANG.set(lang)
+    try:
+        return schema.dump(obj)
+    finally:
+        LANG.reset(token)
+
 
 # Bounds the OpenAPI document states for every string and list without a bound of its own (service.openapi adds
 # them); schemathesis checks every response against them. Longest today: a treatment's details (~950 characters),

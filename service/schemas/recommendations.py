@@ -160,6 +160,9 @@ class TraceStepSchema(BaseSchema):
 
 
 class RecommendationSchema(BaseSchema):
+    """The answer of POST /v1/recommendations, as documented. The service writes it with recommendations_presenter.py
+    (the same JSON without marshmallow, on the hot path); tests/api/test_present.py proves both equal."""
+
     triage = ma.fields.Nested(TriageSchema, metadata=doc("Urgency and next step."))
     stage = enum_field(Stage, "Duration stage (the earliest possible one when duration was not reported).", "acute")
     stage_assumed = ma.fields.Boolean(

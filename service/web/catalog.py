@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+import marshmallow as ma
 import orjson
 from flask import Response, request
 
 from service.engine.models import KnowledgeBase
-from service.schemas.base import LANG
+from service.schemas.base import dump_in
 
 JSON = "application/json"
 
@@ -30,19 +32,19 @@ class Catalog:
         self._bytes: dict[tuple[str, str], tuple[bytes, str]] = {}
         self.paths: list[str] = []  # GET paths answered by one representation alone (the fast lane replays them)
 
-    def add(self, name: str, build: Callable[[], Any], path: str | None = None) -> None:
-        """Dump `build()` in every language and keep both the data and its bytes; `path`: a plain GET sends it."""
+    def add(self, name: str, build: Callable[[str], Any], path: str | None = None) -> None:
+        """Keep `build(lang)` for every language, as data and as bytes; `path`: a plain GET sends it."""
         if path:
             self.paths.append(path)
         for lang in self.kb.languages:
-            token = LANG.set(lang)
-            try:
-                data = build()
-            finally:
-                LANG.reset(token)
+            data = build(lang)
             body = orjson.dumps(data)
             self._dumped[name, lang] = data
             self._bytes[name, lang] = (body, etag_of(body))
+
+    def add_dump(self, name: str, schema: ma.Schema, obj: Any, path: str | None = None) -> None:
+        """Keep `schema`'s dump of `obj` in every language (see `add`)."""
+        self.add(name, partial(dump_in, schema=schema, obj=obj), path)
 
     def data(self, name: str, lang: str) -> Any:
         return self._dumped[name, lang]

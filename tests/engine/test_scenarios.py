@@ -9,26 +9,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service.engine.models import Outcome, Report, Tried
+from service.engine.models import Report
+from service.schemas.recommendations import RecommendationRequestSchema
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
-LISTS = ("red_flags", "avoid")
-ANSWERABLE_LISTS = ("conditions", "medications")  # absent or null: not answered
+REQUEST = RecommendationRequestSchema()
 
 
 def report_of(data: dict) -> Report:
-    """A Report from a scenario's `report` mapping, read as the HTTP request is (absent or null = not answered)."""
-    data = {k: v for k, v in data.items() if v is not None}
-    data["tried"] = tuple(
-        Tried(t["treatment_id"], Outcome(t["outcome"]), t.get("weeks")) for t in data.get("tried", [])
-    )
-    for key in LISTS:
-        data[key] = tuple(data.get(key, ()))
-    for key in ANSWERABLE_LISTS:
-        if key in data:
-            data[key] = tuple(data[key])
-    data["red_flags_screened"] = bool(data.get("red_flags_screened"))
-    return Report(**data)
+    """A Report from a scenario's `report` mapping, read by the request schema exactly as POST /v1/recommendations
+    reads a body (absent or null = not answered; an unknown field or value fails the scenario)."""
+    return REQUEST.load(data)
 
 
 def load(path: Path) -> dict:

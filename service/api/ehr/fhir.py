@@ -17,7 +17,6 @@ from service.api.state import state
 from service.config import API_VERSION
 from service.ehr.fhir_meta import TYPES, all_resources, capability_statement, operation_outcome, searchset
 from service.openapi import OPEN_FHIR
-from service.schemas.base import LANG
 from service.schemas.fhir import (
     FhirBundleSchema,
     FhirOperationOutcomeSchema,
@@ -116,8 +115,8 @@ def publish(cat: Catalog, base: str) -> dict[str, tuple[str, ...]]:
     ids = {rtype: tuple(items) for rtype, items in built[cat.kb.languages[0]].items()}
     for rtype, rids in ids.items():
         for rid in rids:
-            cat.add(f"fhir:{rtype}:{rid}", partial(lambda t, i: built[LANG.get()][t][i], rtype, rid))
-    cat.add("fhir:metadata", lambda: capability_statement(cat.kb, base, API_VERSION))
+            cat.add(f"fhir:{rtype}:{rid}", partial(lambda t, i, lang: built[lang][t][i], rtype, rid))
+    cat.add("fhir:metadata", lambda _lang: capability_statement(cat.kb, base, API_VERSION))
     return ids
 
 

@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 
 from service.api.state import state
 from service.ehr.infobutton import OIDS, disclaimer, lookup, topic
-from service.schemas.base import LANG
 from service.schemas.infobutton import InfobuttonQuerySchema, InfobuttonSchema
 from service.web.args import query
 from service.web.catalog import Catalog
@@ -22,8 +21,8 @@ blp = Blueprint(
 
 def publish(cat: Catalog) -> None:
     """Pre-build the topic and the disclaimer in every language."""
-    cat.add("infobutton:topic", lambda: topic(cat.kb, LANG.get()))
-    cat.add("infobutton:disclaimer", lambda: disclaimer(cat.kb, LANG.get()))
+    cat.add("infobutton:topic", lambda lang: topic(cat.kb, lang))
+    cat.add("infobutton:disclaimer", lambda lang: disclaimer(cat.kb, lang))
 
 
 @blp.route("")

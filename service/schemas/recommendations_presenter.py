@@ -1,6 +1,7 @@
-"""The recommendation answer for orjson: the hot-path twin of RecommendationSchema's dump.
+"""The recommendation answer for orjson: the hot-path twin of RecommendationSchema's dump (recommendations.py).
 
-RecommendationSchema stays the documented contract; tests/api/test_present.py proves that this output, as JSON,
+RecommendationSchema, beside this file, is the documented contract (the OpenAPI document is generated from it);
+this writes the same JSON about 3x faster. Change both together: tests/api/test_present.py proves that this output, as JSON,
 equals the schema's dump for every engine scenario, and schemathesis validates live responses against the schema.
 Reasons and cautions go to orjson as the engine's frozen dataclasses: their fields, in order, are the documented
 objects' (orjson writes dataclasses, tuples and enums natively, without a Python dict per item). What depends only
@@ -9,19 +10,24 @@ on a treatment or tip (its name, category, evidence grade, link) is prepared onc
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from service.engine.models import KnowledgeBase, Stage
 from service.engine.results import Result
-from service.schemas.base import LANG
-from service.web.catalog import Catalog
 
 PARTS = "recommendation-parts"
 
 
-def parts(kb: KnowledgeBase) -> dict[str, Any]:
-    """The per-item parts of the answer in the catalog's current language (Catalog.add builds one per language)."""
-    lang = LANG.get()
+class Dumped(Protocol):
+    """What the presenter reads: content dumped once per language (the app's catalog, service/web/catalog.py)."""
+
+    kb: KnowledgeBase
+
+    def data(self, name: str, lang: str) -> Any: ...
+
+
+def parts(kb: KnowledgeBase, lang: str) -> dict[str, Any]:
+    """The per-item parts of the answer in `lang` (the catalog keeps one per language)."""
     return {
         "treatments": {
             t.id: {
@@ -44,7 +50,7 @@ def parts(kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def present(result: Result, cat: Catalog, lang: str) -> dict[str, Any]:
+def present(result: Result, cat: Dumped, lang: str) -> dict[str, Any]:
     """The body of POST /v1/recommendations."""
     prepared = cat.data(PARTS, lang)
     treatments, tips = prepared["treatments"], prepared["tips"]
