@@ -3,14 +3,14 @@ is shared by forked workers and degrades to per-process counts when its file fai
 
 import logging
 import multiprocessing
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from service.web import windows
+from service.web import host_windows, windows
+from service.web.host_windows import HostWindows
 from service.web.limits import parse_rate
-from service.web.windows import HostWindows, LocalWindows, SharedWindows, windows_for
+from service.web.windows import LocalWindows, SharedWindows, windows_for
 
 # (seconds after the first request, key, expected count) for 60-second windows
 STEPS = [
@@ -35,6 +35,7 @@ def make(store: str, tmp_path: Path):
 def test_windows_count_and_roll_over(store, monkeypatch, tmp_path):
     now = [1_000_000.0]
     monkeypatch.setattr(windows.time, "time", lambda: now[0])
+    monkeypatch.setattr(host_windows.time, "time", lambda: now[0])
     if store == "shared":
         import limits.storage.memory
 
@@ -51,29 +52,42 @@ def test_windows_count_and_roll_over(store, monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("store", ["local", "host"])
 def test_ended_windows_are_swept(store, monkeypatch, tmp_path):
-    now = [0.0]
+    now = [1.0]
     monkeypatch.setattr(windows.time, "time", lambda: now[0])
+    monkeypatch.setattr(host_windows.time, "time", lambda: now[0])
     counter = make(store, tmp_path)
     for i in range(100):
         counter.incr(f"ip:{i}", 60)
-    now[0] = 120.0
+    now[0] = 121.0
     counter.incr("ip:new", 60)
     assert len(counter) == 1, "callers gone quiet do not pile up"
 
 
-@pytest.mark.parametrize("store", ["local", "host"])
-def test_windows_held_are_capped_however_many_callers(store, monkeypatch, tmp_path):
+def test_local_windows_held_are_capped_however_many_callers(monkeypatch):
     now = [0.0]
     monkeypatch.setattr(windows.time, "time", lambda: now[0])
     monkeypatch.setattr(windows, "MAX_WINDOWS", 100)
-    counter = make(store, tmp_path)
+    counter = LocalWindows()
     for i in range(1000):
-        now[0] = i / 100  # the host store trims at its sweeps, every 10 s
+        now[0] = i / 100
         counter.incr(f"ip:{i}", 60)
-    now[0] = 20.0
-    counter.incr("ip:last", 60)
-    assert 100 <= len(counter) <= 101
-    assert counter.incr("ip:0", 60)[0] == 1, "the oldest windows go first"
+    assert len(counter) == 100
+    assert set(counter.windows) == {f"ip:{i}" for i in range(900, 1000)}, "the oldest windows go first"
+
+
+def test_host_windows_are_a_fixed_table_however_many_callers(monkeypatch, tmp_path):
+    now = [1.0]
+    monkeypatch.setattr(host_windows.time, "time", lambda: now[0])
+    counter = HostWindows(tmp_path, slots=128)
+    for i in range(1000):
+        now[0] = 1 + i / 100
+        assert counter.incr(f"ip:{i}", 60)[0] == 1
+    assert len(counter) == 128, "every slot holds an open window; nothing grew"
+    assert counter.db_size == 128 * host_windows.SLOT.size
+    for _ in range(2):
+        counter.incr("ip:last", 60)
+    assert counter.incr("ip:last", 60)[0] == 3, "a caller keeps its window while the table is full"
+    assert counter.incr("ip:0", 60)[0] == 1, "the windows ending first gave way"
 
 
 def count_in_child(counter: HostWindows, n: int) -> None:
@@ -97,12 +111,19 @@ def test_forked_workers_share_the_host_windows(tmp_path):
 def test_a_failed_host_file_degrades_to_counting_per_process(tmp_path, caplog):
     counter = HostWindows(tmp_path)
     counter.incr("ip:a", 60)
-    broken = sqlite3.connect(":memory:")  # no windows table: every statement now fails as a full disk would
-    counter.db.conn = broken
+    counter.path.unlink()  # as a file gone or unreadable in a new worker: its mapping cannot be made
+    counter.pid = 0
     with caplog.at_level(logging.WARNING, logger="service.limits"):
         answers = [counter.incr("ip:a", 60)[0] for _ in range(3)]
     assert answers == [1, 2, 3], "requests are still counted, in this process"
     assert [r.getMessage() for r in caplog.records] == ["rate-limit file failed: each worker now counts alone"]
+
+
+def test_a_folder_that_cannot_be_made_degrades_at_start(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="service.limits"):
+        counter = HostWindows(tmp_path / "missing" / "deeper")
+    assert [counter.incr("ip:a", 60)[0] for _ in range(2)] == [1, 2]
+    assert len(caplog.records) == 1
 
 
 @pytest.mark.parametrize(
@@ -114,11 +135,11 @@ def test_the_storage_uri_picks_the_store(uri, kind):
 
 def test_the_host_folder_is_private_and_removed_by_its_maker_only(tmp_path):
     counter = HostWindows(tmp_path)
-    folder = counter.db.path.parent
+    folder = counter.path.parent
     assert folder.parent == tmp_path and oct(folder.stat().st_mode & 0o777) == "0o700"
-    windows.remove_if_owner(str(folder), owner=-1)
+    host_windows.remove_if_owner(str(folder), owner=-1)
     assert folder.exists(), "a forked worker leaves the folder to the process that made it"
-    windows.remove_if_owner(str(folder), owner=__import__("os").getpid())
+    host_windows.remove_if_owner(str(folder), owner=__import__("os").getpid())
     assert not folder.exists()
 
 
