@@ -43,7 +43,7 @@ COMPONENTS = [
     ("webargs/flask-smorest argument parsing", "webargs/core.py", "parse"),
     ("marshmallow dump (response)", "marshmallow/schema.py", "dump"),
     ("engine check_report", "service/engine/factors.py", "check_report"),
-    ("engine recommend", "service/engine/recommend.py", "recommend"),
+    ("engine recommend", "service/engine/engine.py", "recommend"),
     ("orjson.dumps", "~", "<built-in method orjson.dumps>"),
     ("Accept-Language negotiation", "service/web/catalog.py", "language"),
     ("If-None-Match parse", "werkzeug/sansio/request.py", "if_none_match"),
@@ -263,7 +263,7 @@ def main() -> None:
             f"  bare Flask, same bytes: {bare:.0f} us; raw WSGI callable: {rawus:.0f} us; "
             f"service - bare Flask = {full - bare:.0f} us"
         )
-        print(f"  rate limiter on (memory storage, limit never reached): +{with_limiter - full:.0f} us")
+        print(f"  rate limiter on (the default host:// store, limit never reached): +{with_limiter - full:.0f} us")
         if not args.no_ablation:
             print("  ablation, fast lane off: us saved per request by removing one Flask hook (unprofiled):")
             for label, saved in ablation(through_flask, case["env"], calls // 2):
