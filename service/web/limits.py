@@ -4,7 +4,8 @@ A key that is not a configured one never selects a window: made-up keys, and fai
 address (the one ProxyFix gives behind trusted proxies), so neither steps around the limit nor grows the windows held.
 Admission (service/web/admission.py) counts; 429 is answered in each area's own format.
 
-Windows are counted in memory or in Redis shared by replicas (service/web/windows.py). flask-limiter's per-request
+Windows are counted in a table this server's workers share (the default, service/web/host_windows.py), per
+process, or in Redis shared by replicas (service/web/windows.py). flask-limiter's per-request
 machinery cost 0.1-0.4 ms a request here (tests/bench/hotpaths.py), more than a content request itself.
 """
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from service.web.hostdb import HostDatabase, owned_folder
+from service.web.windows import HOST
 
 SWEEP_SECONDS = 60  # how often one process deletes expired ids (each claim already ignores them)
 
@@ -66,7 +67,7 @@ def default_folder() -> Path:
 
 def store_for(storage_uri: str, folder: Path | None = None) -> ReplayStore:
     """host:// or memory:// rate limits: the host store; any other `limits` storage URI (redis://...): that storage."""
-    if storage_uri.startswith(("host://", "memory://")):
+    if storage_uri.startswith((HOST, "memory://")):
         return HostStore(folder or default_folder())
     return SharedStore(storage_uri)
 
