@@ -17,8 +17,8 @@ from service.ehr.cards import Context
 from service.ehr.codes import CodeMap
 from service.ehr.fetch import Fetched
 from service.ehr.hooks import SERVICES, Fetch, PrefetchMissing, answer, discovery, prefetch_templates
-from service.schemas.cds_cards import CdsResponseSchema, CdsServicesSchema
-from service.schemas.cds_hooks import (
+from service.schemas.ehr.cds_cards import CdsResponseSchema, CdsServicesSchema
+from service.schemas.ehr.cds_hooks import (
     CdsFeedbackReceiptSchema,
     CdsFeedbackSchema,
     CdsOrderSelectRequestSchema,

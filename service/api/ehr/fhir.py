@@ -17,7 +17,7 @@ from service.api.state import state
 from service.config import API_VERSION
 from service.ehr.fhir_meta import TYPES, all_resources, capability_statement, operation_outcome, searchset
 from service.openapi import OPEN_FHIR
-from service.schemas.fhir import (
+from service.schemas.ehr.fhir import (
     FhirBundleSchema,
     FhirOperationOutcomeSchema,
     FhirReadQuerySchema,

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from service.api.state import state
 from service.ehr.infobutton import OIDS, disclaimer, lookup, topic
-from service.schemas.infobutton import InfobuttonQuerySchema, InfobuttonSchema
+from service.schemas.ehr.infobutton import InfobuttonQuerySchema, InfobuttonSchema
 from service.web.args import query
 from service.web.catalog import Catalog
 

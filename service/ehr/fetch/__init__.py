@@ -18,7 +18,7 @@ __all__ = ["Failed", "Fetched", "Fetcher", "Limits", "fill"]
 
 PLACEHOLDER = re.compile(r"\{\{\s*context\.(\w+)\s*\}\}")
 TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]+=*$")  # RFC 6750 b64token
-MAX_ENTRIES = 500  # as many as a prefetched Bundle may hold (service.schemas.cds_hooks)
+MAX_ENTRIES = 500  # as many as a prefetched Bundle may hold (service.schemas.ehr.cds_hooks)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 
 from service.schemas.base import BaseSchema, doc, integer
-from service.schemas.cds_hooks import FHIR_ID
+from service.schemas.ehr.cds_hooks import FHIR_ID
 
 FORMATS = ["json", "application/json", "application/fhir+json"]
 

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 
 from service.schemas.base import BaseSchema, doc
-from service.schemas.cds_hooks import CdsCodingSchema, FhirResource
+from service.schemas.ehr.cds_hooks import CdsCodingSchema, FhirResource
 
 URL_MAX = 4000
 

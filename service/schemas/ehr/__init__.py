@@ -1,0 +1,1 @@
+"""The EHR endpoints' contract: CDS Hooks requests and cards, FHIR resources, the Infobutton answer."""
