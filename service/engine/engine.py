@@ -23,10 +23,6 @@ class Engine:
             {lang: Prepared.build(kb, lang) for lang in dict.fromkeys((*kb.languages, DEFAULT_LANGUAGE))}
         )
 
-    @classmethod
-    def build(cls, kb: KnowledgeBase) -> Engine:
-        return cls(kb)
-
     def recommend(self, report: Report, lang: str = DEFAULT_LANGUAGE) -> Result:
         """The whole answer for `report` in `lang` (one of kb.languages); its ids must have passed check()."""
         ready = self.prepared.get(lang)

@@ -53,9 +53,9 @@ class RateLimits:
         self.prefix = f"sciatica-rate/{self.amount}/{self.window}/"  # a changed rate starts fresh windows
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], keys: ApiKeys | None = None) -> RateLimits:
+    def from_config(cls, config: Mapping[str, Any], keys: ApiKeys) -> RateLimits:
         uri, enabled = str(config["RATE_LIMIT_STORAGE_URI"]), bool(config["RATE_LIMIT_ENABLED"])
-        return cls(str(config["RATE_LIMIT"]), uri, enabled, keys if keys is not None else ApiKeys.from_config(config))
+        return cls(str(config["RATE_LIMIT"]), uri, enabled, keys)
 
     def applies(self, method: str, path: str, environ: Mapping[str, Any]) -> bool:
         """/v1, /cds-services and /fhir are limited; health, docs, metrics and CORS preflights are not."""

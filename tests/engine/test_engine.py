@@ -12,7 +12,7 @@ from tests.engine.reports import KB, reports
 def test_every_language_is_prepared_once_when_the_engine_is_made(engine):
     assert set(engine.prepared) == {*KB.languages, DEFAULT_LANGUAGE}
     assert all(isinstance(ready, Prepared) for ready in engine.prepared.values())
-    assert Engine.build(KB).kb is KB
+    assert Engine(KB).kb is KB
     with pytest.raises(TypeError):
         engine.prepared["xx"] = engine.prepared[DEFAULT_LANGUAGE]  # type: ignore[index]
 
