@@ -12,6 +12,7 @@ from service.api import (
     handout_pages,
     handouts,
     health,
+    medicines,
     questionnaire,
     recommendations,
     red_flags,
@@ -26,6 +27,7 @@ from service.api.ehr import cds_hooks, fhir, infobutton
 from service.api.state import KEY, FhirIndex, State
 from service.ehr.fetch import Fetcher
 from service.ehr.loader import load_codes
+from service.ehr.lookup import MedicineIndex
 from service.engine import Engine
 from service.engine.models import KnowledgeBase
 from service.web.catalog import Catalog
@@ -42,6 +44,7 @@ BLUEPRINTS = (  # in display order (Swagger UI's sections)
     tips.blp,
     red_flags.blp,
     factors.blp,
+    medicines.blp,
     questionnaire.blp,
     recommendations.blp,
     sources.blp,
@@ -74,11 +77,13 @@ def build_state(config: Mapping[str, Any], kb: KnowledgeBase, keys: ApiKeys, lim
     base = str(config["FHIR_CANONICAL_BASE"]).rstrip("/")
     fhir_index = FhirIndex(fhir.publish(catalog, base), base)
     codes = load_codes(kb)
+    lookup = MedicineIndex.build(codes)
     return State(
         kb=kb,
-        engine=Engine(kb),
+        engine=Engine(kb, lookup.classes),
         catalog=catalog,
         codes=codes,
+        medicines=lookup,
         fhir=fhir_index,
         handouts=handout_pages.build(kb),
         ehr_auth=from_config(config),

@@ -10,6 +10,7 @@ from flask import current_app
 from service.api.handout_pages import Page
 from service.ehr.codes import CodeMap
 from service.ehr.fetch import Fetcher
+from service.ehr.lookup import MedicineIndex
 from service.engine import Engine
 from service.engine.models import KnowledgeBase
 from service.web.catalog import Catalog
@@ -36,6 +37,7 @@ class State:
     engine: Engine  # the knowledge prepared for recommend() in every language
     catalog: Catalog  # every content representation, serialised per language
     codes: CodeMap  # EHR code maps (ICD-10-CM, SNOMED CT, RxNorm), checked against the knowledge
+    medicines: MedicineIndex  # the code map's medicine names, brands and RxNorm codes (GET /v1/medicines)
     fhir: FhirIndex
     handouts: Mapping[tuple[str, str], Page]  # (page, language) -> the rendered handout
     ehr_auth: CdsAuth | None  # the EHR's JWT verifier; None unless issuers are configured

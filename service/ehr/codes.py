@@ -72,8 +72,8 @@ class DrugRule:
     """A medicine the rules read: its class factor and/or the treatment an order of it is checked as.
 
     `rxnorm` is its RxNorm ingredient (IN) RxCUI, "" when none is recorded (then only its products and name
-    match); `pattern` matches its name and brand names in free text; `text` says where: "any", "systemic" (not
-    in a topical, eye, ear, nasal or inhaled form) or "none"."""
+    match); `pattern` matches its name, its other `names` and its `brands` in free text; `text` says where: "any",
+    "systemic" (not in a topical, eye, ear, nasal or inhaled form) or "none"."""
 
     rxnorm: str
     name: str
@@ -84,6 +84,8 @@ class DrugRule:
     min_days: int | None = None
     pattern: re.Pattern[str] = field(compare=False, default=NEVER)
     text: str = "any"
+    names: tuple[str, ...] = field(compare=False, default=())  # other names (paracetamol for acetaminophen)
+    brands: tuple[str, ...] = field(compare=False, default=())
 
     def named_in(self, text: str) -> bool:
         if self.text == "none" or (self.text == "systemic" and LOCAL_FORMS.search(text)):

@@ -123,10 +123,11 @@ def _drugs(kb: KnowledgeBase, section: Mapping[str, Any]) -> tuple[tuple[DrugRul
 def _rule(item: Mapping[str, Any], from_kb: Mapping[str, Any], brands: Mapping[str, list[str]]) -> DrugRule:
     """A drug rule matching, in free text, its name, other names and the brands of the treatments and products."""
     known = from_kb.get(item.get("rxnorm", ""))
-    names = [item["name"], *item.get("names", ()), *(known[0].brands if known else ()), *brands.get(item["name"], ())]
-    factor, days, text = item.get("factor"), item.get("min_days"), item.get("text", "any")
-    rx, pattern = item.get("rxnorm", ""), words_pattern(names)
-    return DrugRule(rx, item["name"], factor, item["treatment"], item["verified"], item["basis"], days, pattern, text)
+    others = tuple(dict.fromkeys(n for n in item.get("names", ()) if n != item["name"]))
+    brand = tuple(dict.fromkeys([*(known[0].brands if known else ()), *brands.get(item["name"], ())]))
+    said = (item["name"], item.get("factor"), item["treatment"], item["verified"], item["basis"], item.get("min_days"))
+    pattern, text = words_pattern([item["name"], *others, *brand]), item.get("text", "any")
+    return DrugRule(item.get("rxnorm", ""), *said, pattern, text, others, brand)
 
 
 def _sources(sources: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from service.engine.medicines import KNOWN_MEDICINES, classes_of
 from service.engine.models import CannabisStatus, Factor, FactorKind, KnowledgeBase, Report, Stage
 
 # Which question reports each kind of factor: an unanswered question leaves every factor of its kinds possible.
@@ -47,10 +49,13 @@ def current_ids(report: Report, kb: KnowledgeBase) -> Report:
     return dataclasses.replace(report, tried=tried)
 
 
-def check_report(report: Report, kb: KnowledgeBase) -> list[tuple[str, str]]:
-    """Problems with the report's ids and combinations, as (field path, message) pairs."""
+def check_report(
+    report: Report, kb: KnowledgeBase, medicines: Mapping[str, tuple[str, ...]] | None = None
+) -> list[tuple[str, str]]:
+    """Problems with the report's ids and combinations, as (field path, message) pairs; `medications` may also name
+    a medicine by name, brand or RxNorm code, as `medicines` lists them (see medicine_classes)."""
     problems: list[tuple[str, str]] = []
-    kinds = {"conditions": FactorKind.CONDITION, "medications": FactorKind.MEDICATION, "avoid": FactorKind.PREFERENCE}
+    kinds = {"conditions": FactorKind.CONDITION, "avoid": FactorKind.PREFERENCE}
     for name, kind in kinds.items():
         for i, fid in enumerate(getattr(report, name) or ()):
             factor = kb.index["factors"].get(fid)
@@ -58,6 +63,13 @@ def check_report(report: Report, kb: KnowledgeBase) -> list[tuple[str, str]]:
                 problems.append((f"{name}.{i}", f"Unknown {kind.value} id {fid!r}; see GET /v1/factors."))
             elif not _plausible(factor, report.age):
                 problems += _impossible(f"{name}.{i}", factor, report.age)
+    for i, item in enumerate(report.medications or ()):
+        classes = classes_of(item, kb, medicines or {})
+        if classes is None:
+            problems.append((f"medications.{i}", f"Unknown medicine or medicine class {item!r}; {KNOWN_MEDICINES}"))
+        for factor in (kb.index["factors"][fid] for fid in classes or ()):
+            if not _plausible(factor, report.age):
+                problems += _impossible(f"medications.{i}", factor, report.age)
     for i, flag in enumerate(report.red_flags):
         if flag not in kb.index["red_flags"]:
             problems.append((f"red_flags.{i}", f"Unknown red flag id {flag!r}; see GET /v1/red-flags."))

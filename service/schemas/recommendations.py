@@ -13,6 +13,7 @@ from service.schemas.evidence import EvidenceBriefSchema
 
 MAX_LIST = 50
 ID = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
+MEDICINE = r"^[A-Za-z0-9][A-Za-z0-9 .&-]{0,63}$"  # also a name or brand: 'St. Joseph Aspirin', 'Excedrin Back & Body'
 
 
 UNANSWERED = " Leave it out or send null when not answered: the answer then takes the safer reading."
@@ -27,8 +28,8 @@ def _bool(description: str, example: bool) -> ma.fields.Boolean:
     return ma.fields.Boolean(truthy={True}, falsy={False}, allow_none=True, metadata=doc(description, example))
 
 
-def _ids(description: str, example: list[str]) -> ma.fields.List:
-    item = ma.fields.String(validate=[ma.validate.Regexp(ID), ma.validate.Length(max=64)])
+def _ids(description: str, example: list[str], pattern: str = ID) -> ma.fields.List:
+    item = ma.fields.String(validate=[ma.validate.Regexp(pattern), ma.validate.Length(max=64)])
     return ma.fields.List(
         item, validate=ma.validate.Length(max=MAX_LIST), allow_none=True, metadata=doc(description, example)
     )
@@ -61,7 +62,11 @@ class RecommendationRequestSchema(BaseSchema):
         "Condition factor ids (GET /v1/factors, kind condition); [] for none." + UNANSWERED, ["kidney-disease"]
     )
     medications = _ids(
-        "Medicine-class factor ids (GET /v1/factors, kind medication); [] for none." + UNANSWERED, ["anticoagulant"]
+        "Medicines taken: class ids (GET /v1/factors, kind medication), or names, brands or RxNorm codes as GET "
+        "/v1/medicines finds them (any case), each read as its classes; an unknown one is a 422 naming it; [] for "
+        "none." + UNANSWERED,
+        ["warfarin", "Advil", "7804", "ssri-snri"],
+        MEDICINE,
     )
     tried = ma.fields.List(
         ma.fields.Nested(TriedSchema),
