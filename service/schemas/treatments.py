@@ -17,14 +17,19 @@ def illustration_path(exercise_id: str) -> str:
 class IllustrationSchema(BaseSchema):
     url = ma.fields.Function(
         lambda p: illustration_path(p.id),
-        metadata=doc("Path of the picture (image/svg+xml).", "/v1/illustrations/knee-to-chest.svg", type="string"),
+        metadata=doc(
+            "Path of the picture (image/svg+xml).",
+            "/v1/illustrations/knee-to-chest.svg",
+            type="string",
+            pattern=r"^/v1/illustrations/[a-z0-9-]+\.svg$",
+        ),
     )
     alt = text(
         "Alt text: what the picture shows, in plain words.",
         "A person lies on their back with knees bent. They hold one knee with both hands and pull it toward the chest.",
     )
     width = integer("Width in CSS pixels (the picture scales: keep this aspect ratio).", 240, 1, 4096)
-    height = integer("Height in CSS pixels.", 160, 1, 4096)
+    height = integer("Height in CSS pixels.", 94, 1, 4096)
 
 
 class ExerciseSchema(BaseSchema):
