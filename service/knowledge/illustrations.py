@@ -84,7 +84,10 @@ def _checked(exercise: Exercise, raw: bytes) -> Illustration:
     exercise_id = exercise.id
     if len(raw) > MAX_BYTES:
         raise SvgError("-", f"larger than {MAX_BYTES} bytes")
-    text = raw.decode("utf-8", errors="replace")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SvgError("-", "not UTF-8") from None
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
         raise SvgError("DOCTYPE", "no DOCTYPE or entities")
     try:

@@ -76,6 +76,14 @@ def test_pictures_that_could_load_or_run_something_are_refused(data_copy, svg, f
     )
 
 
+def test_a_picture_not_in_utf8_is_refused(data_copy):
+    (data_copy / "illustrations" / "cat-cow.svg").write_bytes(
+        f"{OPEN}role='img'><title>Caf\xe9</title></svg>".encode("latin-1")
+    )
+    with pytest.raises(KnowledgeError, match="not UTF-8"):
+        load_knowledge(data_copy)
+
+
 def test_pictures_count_in_the_content_hash(data_copy):
     svg = (data_copy / "illustrations" / "cat-cow.svg").read_text()
     write(data_copy, svg.replace("#c2410c", "#b91c1c"))
