@@ -12,6 +12,7 @@ from service.api import (
     handout_pages,
     handouts,
     health,
+    illustrations,
     medicines,
     questionnaire,
     recommendations,
@@ -40,6 +41,7 @@ BLUEPRINTS = (  # in display order (Swagger UI's sections)
     root.blp,
     health.blp,
     treatments.blp,
+    illustrations.blp,
     handouts.blp,
     tips.blp,
     red_flags.blp,
@@ -56,6 +58,7 @@ BLUEPRINTS = (  # in display order (Swagger UI's sections)
 )
 PUBLISHERS = (  # each adds its resource's representations to the catalog
     treatments.publish,
+    illustrations.publish,
     tips.publish,
     red_flags.publish,
     factors.publish,

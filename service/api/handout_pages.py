@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from service.engine.models import (
     Basis,
@@ -17,6 +18,7 @@ from service.engine.models import (
     Evidence,
     Factor,
     FactorKind,
+    Illustration,
     Invasiveness,
     KnowledgeBase,
     RuleLevel,
@@ -30,6 +32,7 @@ from service.engine.models import (
 from service.web.catalog import etag_of
 
 CONDITION = "condition"
+SVG_NS = "http://www.w3.org/2000/svg"
 LOCKED = "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"  # with default-src 'none': nothing else loads
 TEMPLATES = Environment(
     loader=PackageLoader("service"), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
@@ -110,6 +113,14 @@ class Handouts:
     def tr(self, text: Text | None) -> str:
         return text.get_text(self.lang) if text else ""
 
+    def picture(self, picture: Illustration) -> Markup:
+        """The exercise's picture inlined in the page (nothing to fetch), named by its alt text for screen readers.
+
+        The loader checked the markup (no scripts, handlers, styles or outside links; ids prefixed by the exercise).
+        """
+        svg = picture.svg[picture.svg.index("<svg") :].replace(f' xmlns="{SVG_NS}"', "", 1)  # HTML needs no xmlns
+        return Markup(svg.replace("<svg ", f'<svg aria-label="{escape(self.tr(picture.alt))}" ', 1))  # noqa: S704
+
     def label(self, factor: Factor) -> str:
         """A factor as a caution names it: medicines as 'Taking: Benzodiazepine'."""
         label = self.tr(factor.label)
@@ -174,6 +185,7 @@ class Handouts:
             evidence = [(f"If your sciatica has lasted {span}", e) for span, e in evidence]
         context = self.common(self.tr(t.name), t.sources, self.triggers(t)) | {
             "t": t,
+            "picture": self.picture,
             "access": access(t),
             "suits": self.stages(t.stages),
             "cautions": self.cautions(t),

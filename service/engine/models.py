@@ -297,6 +297,19 @@ class Exercise:
     steps: tuple[Text, ...]
     dose: Text
     stop_if: Text
+    illustration_alt: Text  # what its picture (knowledge/data/illustrations/<id>.svg) shows, in words
+    illustration: Illustration | None = field(default=None, metadata={"computed": True})  # set by the loader
+
+
+@dataclass(frozen=True)
+class Illustration:
+    """An exercise's picture: checked SVG markup, its size in CSS pixels (its viewBox) and its alt text."""
+
+    id: str
+    svg: str
+    width: int
+    height: int
+    alt: Text
 
 
 @dataclass(frozen=True)
@@ -564,6 +577,7 @@ class KnowledgeBase:
     hazards: tuple[Hazard, ...] = ()
     risk_matrix: RiskMatrix | None = None
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+    illustrations: Mapping[str, Illustration] = field(default_factory=dict)  # exercise id -> its picture
     index: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
 
 

@@ -18,6 +18,7 @@ from service.engine import models as m
 from service.knowledge.attribution import check_attribution, stated_at_publisher
 from service.knowledge.checks import check_references
 from service.knowledge.errors import KnowledgeError
+from service.knowledge.illustrations import load_illustrations, with_illustrations
 from service.knowledge.records import RecordError, build
 from service.knowledge.safety_checks import check_safety_case
 
@@ -72,6 +73,8 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
         data = _read_once(base, name, digest, read)
         parts[key] = _one(name, key, data.get(key) if isinstance(data, dict) else None, cls, langs)
     treatments = _treatments(base / "treatments", digest, langs)
+    parts["illustrations"] = load_illustrations(base, treatments, digest)
+    treatments = with_illustrations(treatments, parts["illustrations"])
     parts["treatments"] = _with_shared_rules(treatments, parts["group_rules"], parts["drug_classes"])
 
     files = {key: name for name, (key, _) in LIST_FILES.items()} | {"treatments": "treatments/"}

@@ -26,7 +26,10 @@ def grader() -> Callable[[str], float] | None:
 def content_report(kb: m.KnowledgeBase, today: date) -> Iterator[str]:
     """The report's lines."""
     yield f"content {kb.content_version} ({kb.content_hash[:12]})"
-    counts = {k: len(getattr(kb, k)) for k in ("treatments", "tips", "red_flags", "factors", "sources", "hazards")}
+    counts = {
+        k: len(getattr(kb, k))
+        for k in ("treatments", "tips", "red_flags", "factors", "sources", "hazards", "illustrations")
+    }
     yield "counts: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
     yield from _readability(list(patient_texts(kb)))
     yield from _claims(kb)

@@ -91,6 +91,7 @@ def _treatment(t: m.Treatment, shared: set[int]) -> Iterator[PatientText]:
         yield from _some(
             ("dose", here, x.dose, PLAIN),
             ("stop_if", here, x.stop_if, PLAIN),
+            ("illustration_alt", here, x.illustration_alt, PLAIN),
             *(("step", here, s, PLAIN) for s in x.steps),
         )
     yield from (

@@ -9,12 +9,36 @@ from service.schemas.base import BaseSchema, doc, enum_field, integer, text
 from service.schemas.evidence import EvidenceBriefSchema, EvidenceSchema, RuleSchema
 
 
+def illustration_path(exercise_id: str) -> str:
+    """Where an exercise's picture is served (service/api/illustrations.py)."""
+    return f"/v1/illustrations/{exercise_id}.svg"
+
+
+class IllustrationSchema(BaseSchema):
+    url = ma.fields.Function(
+        lambda p: illustration_path(p.id),
+        metadata=doc(
+            "Path of the picture (image/svg+xml).",
+            "/v1/illustrations/knee-to-chest.svg",
+            type="string",
+            pattern=r"^/v1/illustrations/[a-z0-9-]+\.svg$",
+        ),
+    )
+    alt = text(
+        "Alt text: what the picture shows, in plain words.",
+        "A person lies on their back with knees bent. They hold one knee with both hands and pull it toward the chest.",
+    )
+    width = integer("Width in CSS pixels (the picture scales: keep this aspect ratio).", 240, 1, 4096)
+    height = integer("Height in CSS pixels.", 94, 1, 4096)
+
+
 class ExerciseSchema(BaseSchema):
     id = ma.fields.String(metadata=doc("Exercise id.", "knee-to-chest"))
     name = text("Exercise name.", "Knee-to-chest stretch")
     steps = ma.fields.List(text("One step."), metadata=doc("How to do it, step by step."))
     dose = text("Hold time, repetitions and how often.", "Hold 20-30 seconds, 3 times, twice a day.")
     stop_if = text("When to stop.", "Stop if pain spreads further down the leg.")
+    illustration = ma.fields.Nested(IllustrationSchema, metadata=doc("A simple drawing of the pose, with alt text."))
 
 
 class DrugSchema(BaseSchema):

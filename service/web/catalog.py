@@ -30,6 +30,7 @@ class Catalog:
         self.cache_control = f"public, max-age={max_age}"
         self._dumped: dict[tuple[str, str], Any] = {}
         self._bytes: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self._types: dict[str, str] = {}  # media type of the representations that are not JSON (pictures)
         self.paths: list[str] = []  # GET paths answered by one representation alone (the fast lane replays them)
 
     def add(self, name: str, build: Callable[[str], Any], path: str | None = None) -> None:
@@ -40,6 +41,14 @@ class Catalog:
             data = build(lang)
             body = orjson.dumps(data)
             self._dumped[name, lang] = data
+            self._bytes[name, lang] = (body, etag_of(body))
+
+    def add_bytes(self, name: str, body: bytes, mimetype: str, path: str | None = None) -> None:
+        """Keep `body` as it is, the same in every language (a picture); `path`: a plain GET sends it."""
+        if path:
+            self.paths.append(path)
+        self._types[name] = mimetype
+        for lang in self.kb.languages:
             self._bytes[name, lang] = (body, etag_of(body))
 
     def add_dump(self, name: str, schema: ma.Schema, obj: Any, path: str | None = None) -> None:
@@ -57,7 +66,7 @@ class Catalog:
         """The prebuilt representation `name` in the negotiated language."""
         lang = self.language()
         body, etag = self._bytes[name, lang]
-        return self.respond(body, etag, lang)
+        return self.respond(body, etag, lang, self._types.get(name, JSON))
 
     def send_data(self, data: Any, lang: str) -> Response:
         """A representation assembled per request (filtered lists)."""

@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from service.knowledge import KnowledgeError, load_knowledge
-from service.knowledge.loader import default_root
 
 DEFECTS = sorted((Path(__file__).parent / "defects").glob("*.yaml"))
 
@@ -44,14 +43,6 @@ def apply(defect, root: Path) -> None:
         parent, key = _walk(doc, defect["delete"])
         del parent[key]
     target.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
-
-
-@pytest.fixture()
-def data_copy(tmp_path):
-    """A writable copy of the shipped data."""
-    root = tmp_path / "data"
-    shutil.copytree(str(default_root()), root)
-    return root
 
 
 def test_shipped_data_loads():
