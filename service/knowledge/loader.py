@@ -19,6 +19,7 @@ from service.knowledge.attribution import check_attribution, stated_at_publisher
 from service.knowledge.checks import check_references
 from service.knowledge.errors import KnowledgeError
 from service.knowledge.records import RecordError, build
+from service.knowledge.releases import load_releases
 from service.knowledge.safety_checks import check_safety_case
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it: 10x faster start
@@ -86,6 +87,7 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
         content_version=version,
         content_hash=digest.hexdigest(),
         languages=tuple(languages),
+        releases=load_releases(base, version, langs),
         index=MappingProxyType({k: MappingProxyType(v) for k, v in index.items()}),
         **parts,
     )
