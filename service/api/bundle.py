@@ -16,6 +16,12 @@ from service.web.args import no_query
 from service.web.catalog import Catalog
 
 blp = Blueprint("Bundle", __name__, url_prefix="/v1/bundle", description="All content in one document, to use offline.")
+ENCODING = {
+    "Content-Encoding": {
+        "description": "gzip when the request's Accept-Encoding allows it (ETag then ends in -gzip); absent otherwise.",
+        "schema": {"type": "string", "enum": ["gzip"]},
+    }
+}
 
 
 def parts(kb: KnowledgeBase) -> dict[str, str | list[str]]:
@@ -61,7 +67,7 @@ def publish(cat: Catalog) -> None:
 class Bundle(MethodView):
     @blp.doc(operationId="getBundle")
     @no_query(blp)
-    @blp.response(200, BundleSchema)
+    @blp.response(200, BundleSchema, headers=ENCODING)
     def get(self):
         """Get all content for offline use
 
