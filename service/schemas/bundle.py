@@ -15,6 +15,7 @@ from service.schemas.content import (
     SourceSchema,
     TipSchema,
 )
+from service.schemas.releases import semver
 from service.schemas.treatments import TreatmentSchema
 
 
@@ -35,10 +36,11 @@ class BundleContentSchema(BaseSchema):
 
 
 class BundleSchema(BaseSchema):
-    content_version = ma.fields.String(
-        required=True, metadata=doc("Semantic version of the content (as GET /v1/meta; see GET /v1/releases).", "2.0.0")
+    content_version = semver("Semantic version of the content (as GET /v1/meta; see GET /v1/releases).", "2.0.0")
+    language = ma.fields.String(
+        required=True,
+        metadata=doc("Language of every text in `content`.", "en", pattern="^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$"),
     )
-    language = ma.fields.String(required=True, metadata=doc("Language of every text in `content`.", "en"))
     content_sha256 = ma.fields.String(
         required=True,
         metadata=doc(

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 
+from service.knowledge.releases import SEMVER
 from service.schemas.base import BaseSchema, doc, integer
+
+
+def semver(description: str, example: str | None, **kwargs: Any) -> ma.fields.String:
+    """A content version (semantic version)."""
+    return ma.fields.String(required=True, metadata=doc(description, example, pattern=SEMVER.pattern), **kwargs)
+
 
 ITEM = "An item as kind/id (kinds: treatments, tips, red_flags, factors, sources, ...; condition alone)."
 
@@ -40,11 +49,9 @@ class ChangesSchema(BaseSchema):
 
 
 class ReleaseSchema(BaseSchema):
-    version = ma.fields.String(required=True, metadata=doc("Content version.", "2.0.0"))
+    version = semver("Content version.", "2.0.0")
     date = ma.fields.Date(required=True, metadata=doc("Date it was recorded.", "2026-12-01"))
-    previous_version = ma.fields.String(
-        required=True, allow_none=True, metadata=doc("The version before it; null for the first recorded one.", None)
-    )
+    previous_version = semver("The version before it; null for the first recorded one.", None, allow_none=True)
     note = ma.fields.String(
         required=True,
         allow_none=True,
@@ -70,7 +77,7 @@ class ReleaseSchema(BaseSchema):
 
 
 class ReleaseFeedSchema(BaseSchema):
-    content_version = ma.fields.String(required=True, metadata=doc("The content version served now.", "2.0.0"))
+    content_version = semver("The content version served now.", "2.0.0")
     releases = ma.fields.List(
         ma.fields.Nested(ReleaseSchema), required=True, metadata=doc("Every recorded release, newest first.")
     )
