@@ -17,11 +17,9 @@ from service.engine import models as m
 from service.knowledge.attribution import check_attribution, stated_at_publisher
 from service.knowledge.checks import check_references
 from service.knowledge.errors import KnowledgeError
-from service.knowledge.records import RecordError, build
+from service.knowledge.records import SAFE_LOADER, RecordError, build
 from service.knowledge.releases import SEMVER, load_releases
 from service.knowledge.safety_checks import check_safety_case
-
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it: 10x faster start
 
 # file name -> (top-level key, record type); every file is a list of records except where noted.
 LIST_FILES: dict[str, tuple[str, type]] = {

@@ -18,7 +18,7 @@ import yaml
 
 from service.engine import models as m
 from service.knowledge.errors import KnowledgeError
-from service.knowledge.records import RecordError, build
+from service.knowledge.records import SAFE_LOADER, RecordError, build
 
 FOLDER = "releases"
 RECORD_COMMAND = "python -m service.knowledge release"
@@ -69,7 +69,8 @@ def manifest(kb: m.KnowledgeBase) -> tuple[m.ManifestEntry, ...]:
         value = getattr(kb, f.name)
         if f.name in NOT_CONTENT or value is None:
             continue
-        records = [(f"{f.name}/{_key(r)}", r) for r in value] if isinstance(value, tuple) else [(f.name, value)]
+        keyed = isinstance(value, tuple) and all(hasattr(r, "id") or hasattr(r, "level") for r in value)
+        records = [(f"{f.name}/{_key(r)}", r) for r in value] if keyed else [(f.name, value)]
         out.extend(m.ManifestEntry(item, digest(r), _safety(f.name, r), _grade(r)) for item, r in records)
     return tuple(sorted(out, key=lambda e: e.id))
 
@@ -189,7 +190,7 @@ def load_releases(base: Traversable, current: str, langs: frozenset[str]) -> tup
 def _release(name: str, raw: bytes, current: str, langs: frozenset[str]) -> tuple[str, m.Release]:
     stem = name.rsplit("/", 1)[1][: -len(".yaml")]
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
         release: m.Release = build(m.Release, data, langs)
     except yaml.YAMLError as exc:
         raise KnowledgeError(name, stem, "-", f"not valid YAML: {exc}") from None
