@@ -52,6 +52,8 @@ class Catalog:
     def add(self, name: str, build: Callable[[str], Any], path: str | None = None, compress: bool = False) -> None:
         """Keep `build(lang)` for every language, as data and as bytes; `path`: a plain GET sends it (the fast lane
         replays it, so not for a representation sent gzipped: `compress` keeps gzip bytes too, sent when accepted)."""
+        if path and compress:
+            raise ValueError(f"{name}: the fast lane replays one encoding; a compressed representation takes no path")
         if path:
             self.paths.append(path)
         for lang in self.kb.languages:

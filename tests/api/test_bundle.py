@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from service.api.state import KEY
+
 # bundle key -> the endpoint serving it whole, or (list endpoint, per-item endpoint) for items bundled one by one
 WHOLE = {
     "condition": "/v1/condition",
@@ -92,3 +94,11 @@ def test_bytes_and_etags_are_the_same_in_every_process(make_client, plain):
     zipped = [make_client().get("/v1/bundle", headers=GZIP) for _ in range(2)]
     assert zipped[0].data == zipped[1].data and zipped[0].headers["ETag"] == zipped[1].headers["ETag"]
     assert make_client().get("/v1/bundle").headers["ETag"] == plain.headers["ETag"]
+
+
+def test_a_compressed_representation_stays_off_the_fast_lane(app):
+    with app.app_context():
+        catalog = app.extensions[KEY].catalog
+        assert "/v1/bundle" not in catalog.paths
+        with pytest.raises(ValueError, match="fast lane"):
+            catalog.add("x", lambda lang: {}, "/v1/x", compress=True)
