@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from service.api import (
+    bundle,
     factors,
     handout_pages,
     handouts,
@@ -18,6 +19,7 @@ from service.api import (
     recommendations,
     red_flags,
     reference,
+    releases,
     root,
     safety,
     sources,
@@ -51,6 +53,8 @@ BLUEPRINTS = (  # in display order (Swagger UI's sections)
     recommendations.blp,
     sources.blp,
     reference.blp,
+    bundle.blp,
+    releases.blp,
     safety.blp,
     infobutton.blp,
     cds_hooks.blp,
@@ -68,6 +72,8 @@ PUBLISHERS = (  # each adds its resource's representations to the catalog
     reference.publish,
     safety.publish,
     infobutton.publish,
+    releases.publish,
+    bundle.publish,  # last: it gathers the representations the others published
 )
 
 

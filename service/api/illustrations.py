@@ -22,8 +22,10 @@ blp = Blueprint(
 
 
 def publish(cat: Catalog) -> None:
+    """Each picture as it is: the same bytes in every language (its alt text travels with the exercise)."""
     for exercise_id, picture in cat.kb.illustrations.items():
-        cat.add_bytes(f"illustration:{exercise_id}", picture.svg.encode(), SVG, illustration_path(exercise_id))
+        svg = picture.svg.encode()
+        cat.add_bytes(f"illustration:{exercise_id}", lambda lang, svg=svg: svg, SVG, illustration_path(exercise_id))
 
 
 @blp.route("/<string(maxlength=64):exercise_id>.svg")

@@ -555,6 +555,26 @@ class Question:
 
 
 @dataclass(frozen=True)
+class ManifestEntry:
+    """One item of a recorded release: hashes of its content and of its safety rules, and its grade."""
+
+    id: str  # kind/id, as treatments/physiotherapy
+    content: str  # hash of the whole item
+    safety: str | None = None  # hash of its safety rules (contraindications, cautions, triage), where it has any
+    grade: str | None = None  # certainty/direction/strength, where it is graded
+
+
+@dataclass(frozen=True)
+class Release:
+    """A recorded content version (releases/<version>.yaml): when, a note, and the manifest of every item."""
+
+    version: str
+    date: date
+    items: tuple[ManifestEntry, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """The whole loaded knowledge, immutable; every reference inside it resolves."""
 
@@ -576,6 +596,7 @@ class KnowledgeBase:
     combinations: tuple[Combination, ...] = ()
     hazards: tuple[Hazard, ...] = ()
     risk_matrix: RiskMatrix | None = None
+    releases: tuple[Release, ...] = ()  # oldest first; not content (not in content_hash, not in a manifest)
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
     illustrations: Mapping[str, Illustration] = field(default_factory=dict)  # exercise id -> its picture
     index: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -19,11 +18,9 @@ from service.knowledge.attribution import check_attribution, stated_at_publisher
 from service.knowledge.checks import check_references
 from service.knowledge.errors import KnowledgeError
 from service.knowledge.illustrations import load_illustrations, with_illustrations
-from service.knowledge.records import RecordError, build
+from service.knowledge.records import SAFE_LOADER, RecordError, build
+from service.knowledge.releases import SEMVER, load_releases
 from service.knowledge.safety_checks import check_safety_case
-
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it: 10x faster start
-SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
 
 # file name -> (top-level key, record type); every file is a list of records except where noted.
 LIST_FILES: dict[str, tuple[str, type]] = {
@@ -89,6 +86,7 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
         content_version=version,
         content_hash=digest.hexdigest(),
         languages=tuple(languages),
+        releases=load_releases(base, version, langs),
         index=MappingProxyType({k: MappingProxyType(v) for k, v in index.items()}),
         **parts,
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -22,6 +24,21 @@ def etag_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Representation:
+    """One representation's bytes and ETag, its media type, and (for large ones) its gzip bytes, made once."""
+
+    body: bytes
+    etag: str
+    mimetype: str = JSON
+    gzipped: bytes | None = None
+
+    @classmethod
+    def of(cls, body: bytes, mimetype: str = JSON, compress: bool = False) -> Representation:
+        # mtime=0: the same bytes (and ETag) on every worker and after restarts
+        return cls(body, etag_of(body), mimetype, gzip.compress(body, 9, mtime=0) if compress else None)
+
+
 class Catalog:
     """Pre-dumped content per language; `render` builds a response, answering 304 when the ETag matches."""
 
@@ -29,27 +46,27 @@ class Catalog:
         self.kb = kb
         self.cache_control = f"public, max-age={max_age}"
         self._dumped: dict[tuple[str, str], Any] = {}
-        self._bytes: dict[tuple[str, str], tuple[bytes, str]] = {}
-        self._types: dict[str, str] = {}  # media type of the representations that are not JSON (pictures)
+        self._bytes: dict[tuple[str, str], Representation] = {}
         self.paths: list[str] = []  # GET paths answered by one representation alone (the fast lane replays them)
 
-    def add(self, name: str, build: Callable[[str], Any], path: str | None = None) -> None:
-        """Keep `build(lang)` for every language, as data and as bytes; `path`: a plain GET sends it."""
+    def add(self, name: str, build: Callable[[str], Any], path: str | None = None, compress: bool = False) -> None:
+        """Keep `build(lang)` for every language, as data and as bytes; `path`: a plain GET sends it (the fast lane
+        replays it, so not for a representation sent gzipped: `compress` keeps gzip bytes too, sent when accepted)."""
+        if path and compress:
+            raise ValueError(f"{name}: the fast lane replays one encoding; a compressed representation takes no path")
         if path:
             self.paths.append(path)
         for lang in self.kb.languages:
             data = build(lang)
-            body = orjson.dumps(data)
             self._dumped[name, lang] = data
-            self._bytes[name, lang] = (body, etag_of(body))
+            self._bytes[name, lang] = Representation.of(orjson.dumps(data), compress=compress)
 
-    def add_bytes(self, name: str, body: bytes, mimetype: str, path: str | None = None) -> None:
-        """Keep `body` as it is, the same in every language (a picture); `path`: a plain GET sends it."""
+    def add_bytes(self, name: str, build: Callable[[str], bytes], mimetype: str, path: str | None = None) -> None:
+        """Keep the bytes `build(lang)` of media type `mimetype` for every language (see `add`)."""
         if path:
             self.paths.append(path)
-        self._types[name] = mimetype
         for lang in self.kb.languages:
-            self._bytes[name, lang] = (body, etag_of(body))
+            self._bytes[name, lang] = Representation.of(build(lang), mimetype)
 
     def add_dump(self, name: str, schema: ma.Schema, obj: Any, path: str | None = None) -> None:
         """Keep `schema`'s dump of `obj` in every language (see `add`)."""
@@ -58,15 +75,28 @@ class Catalog:
     def data(self, name: str, lang: str) -> Any:
         return self._dumped[name, lang]
 
+    def body(self, name: str, lang: str) -> bytes:
+        """The bytes `send` answers for `name` in `lang` (uncompressed)."""
+        return self._bytes[name, lang].body
+
     def language(self) -> str:
         """The best language for this request (Accept-Language), English by default."""
         return request.accept_languages.best_match(self.kb.languages, default=self.kb.languages[0]) or "en"
 
     def send(self, name: str) -> Response:
-        """The prebuilt representation `name` in the negotiated language."""
+        """The prebuilt representation `name` in the negotiated language, gzipped when it has gzip bytes and the
+        client accepts them (each encoding has its own strong ETag, as RFC 9110 asks)."""
         lang = self.language()
-        body, etag = self._bytes[name, lang]
-        return self.respond(body, etag, lang, self._types.get(name, JSON))
+        rep = self._bytes[name, lang]
+        if rep.gzipped is None:
+            return self.respond(rep.body, rep.etag, lang, rep.mimetype)
+        zipped = request.accept_encodings["gzip"] > 0
+        body, etag = (rep.gzipped, f"{rep.etag}-gzip") if zipped else (rep.body, rep.etag)
+        response = self.respond(body, etag, lang, rep.mimetype)
+        response.vary.add("Accept-Encoding")
+        if zipped and response.status_code == 200:
+            response.content_encoding = "gzip"
+        return response
 
     def send_data(self, data: Any, lang: str) -> Response:
         """A representation assembled per request (filtered lists)."""

@@ -24,4 +24,6 @@ schema = schemathesis.openapi.from_wsgi("/openapi.json", APP, config=CONFIG)
 @schema.parametrize()
 @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_operation_keeps_its_contract(case):
-    case.call_and_validate()
+    # In process, schemathesis sends requests' default Accept-Encoding (gzip) but, unlike requests, does not decode
+    # the answer; GET /v1/bundle honours it. Ask for identity here: the live run in .ci/run decodes gzip itself.
+    case.call_and_validate(headers={"Accept-Encoding": "identity"})
