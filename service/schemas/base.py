@@ -1,9 +1,10 @@
-"""Shared schema pieces: strict base schema, translatable text field, field metadata helper."""
+"""Shared schema pieces: strict base schema, response base schema, translatable text field, field metadata helper."""
 
 from __future__ import annotations
 
+import copy
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 
@@ -46,6 +47,26 @@ class BaseSchema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+
+class OutputSchemaMeta(type(BaseSchema)):  # type: ignore[misc]
+    """Marks every declared field of a response schema required, but those the class lists in `optional`."""
+
+    def __init__(cls, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> None:
+        super().__init__(name, bases, attrs)
+        optional = getattr(cls, "optional", frozenset())
+        fields = {}
+        for key, field in cls._declared_fields.items():  # type: ignore[attr-defined]
+            fields[key] = copy.copy(field)  # a copy: an inherited field object stays as its own class declares it
+            fields[key].required = key not in optional
+        cls._declared_fields = fields  # type: ignore[attr-defined]
+
+
+class OutputSchema(BaseSchema, metaclass=OutputSchemaMeta):
+    """A schema of what the service sends: each field is required in the OpenAPI document (always sent, so a generated
+    client types it as present) unless named in `optional` (sometimes left out)."""
+
+    optional: ClassVar[frozenset[str]] = frozenset()
 
 
 class Localized(ma.fields.String):

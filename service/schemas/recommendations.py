@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 
 from service.engine.models import Outcome, Report, RuleLevel, Stage, Tried, Urgency
-from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, doc, enum_field, integer, text
+from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, OutputSchema, doc, enum_field, integer, text
 from service.schemas.content import DisclaimerSchema, RedFlagSchema
 from service.schemas.evidence import EvidenceBriefSchema
 
@@ -88,7 +88,7 @@ class RecommendationRequestSchema(BaseSchema):
         return Report(**data)
 
 
-class ReasonSchema(BaseSchema):
+class ReasonSchema(OutputSchema):
     rule = ma.fields.String(metadata=doc("Id of the rule that produced it (see trace).", "contraindications"))
     code = ma.fields.String(metadata=doc("Machine-readable reason code.", "contraindicated"))
     text = ma.fields.String(
@@ -99,7 +99,7 @@ class ReasonSchema(BaseSchema):
     )
 
 
-class CautionSchema(BaseSchema):
+class CautionSchema(OutputSchema):
     factor = ma.fields.String(
         metadata=doc("Factor id, or `tried` for a bad reaction to a medicine of the same kind.", "age-65-plus")
     )
@@ -107,7 +107,7 @@ class CautionSchema(BaseSchema):
     text = ma.fields.String(metadata=doc("What to watch for.", "Stomach and kidney side effects are more likely."))
 
 
-class TriageSchema(BaseSchema):
+class TriageSchema(OutputSchema):
     level = enum_field(
         Urgency,
         "How soon to get care: emergency (now), urgent (today), soon (within 1 to 3 days), consult (within 2 "
@@ -118,7 +118,7 @@ class TriageSchema(BaseSchema):
     action = ma.fields.String(metadata=doc("The plain-language next step."))
 
 
-class RecommendedSchema(BaseSchema):
+class RecommendedSchema(OutputSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "staying-active"))
     name = text("Name.", "Staying active", attribute="treatment.name")
     category = ma.fields.String(attribute="treatment.category.value", metadata=doc("Category.", "self_care"))
@@ -133,7 +133,7 @@ class RecommendedSchema(BaseSchema):
     )
 
 
-class ExcludedSchema(BaseSchema):
+class ExcludedSchema(OutputSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "bed-rest"))
     name = text("Name.", "Bed rest", attribute="treatment.name")
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is not suggested."))
@@ -143,14 +143,14 @@ class ExcludedSchema(BaseSchema):
     )
 
 
-class TipAdviceSchema(BaseSchema):
+class TipAdviceSchema(OutputSchema):
     id = ma.fields.String(attribute="tip.id", metadata=doc("Tip id.", "stay-active-walking"))
     title = text("Title.", attribute="tip.title")
     text = text("The tip.", attribute="tip.text")
     cautions = ma.fields.List(ma.fields.Nested(CautionSchema), metadata=doc("Cautions for this person."))
 
 
-class TraceStepSchema(BaseSchema):
+class TraceStepSchema(OutputSchema):
     rule = ma.fields.String(metadata=doc("Rule id.", "red-flags"))
     read = ma.fields.Function(
         lambda s: dict(s.read),
@@ -159,7 +159,7 @@ class TraceStepSchema(BaseSchema):
     decision = ma.fields.String(metadata=doc("What it decided.", "level self_care"))
 
 
-class RecommendationSchema(BaseSchema):
+class RecommendationSchema(OutputSchema):
     """The answer of POST /v1/recommendations, as documented. The service writes it with recommendations_presenter.py
     (the same JSON without marshmallow, on the hot path); tests/api/test_present.py proves both equal."""
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import marshmallow as ma
 
 from service.engine.models import Category, Certainty, Direction, Invasiveness, Stage
-from service.schemas.base import BaseSchema, doc, enum_field, integer, text
+from service.schemas.base import BaseSchema, OutputSchema, doc, enum_field, integer, text
 from service.schemas.evidence import EvidenceBriefSchema, EvidenceSchema, RuleSchema
 
 
-class ExerciseSchema(BaseSchema):
+class ExerciseSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Exercise id.", "knee-to-chest"))
     name = text("Exercise name.", "Knee-to-chest stretch")
     steps = ma.fields.List(text("One step."), metadata=doc("How to do it, step by step."))
@@ -17,14 +17,14 @@ class ExerciseSchema(BaseSchema):
     stop_if = text("When to stop.", "Stop if pain spreads further down the leg.")
 
 
-class DrugSchema(BaseSchema):
+class DrugSchema(OutputSchema):
     name = ma.fields.String(metadata=doc("Generic (ingredient) name.", "ibuprofen"))
     brands = ma.fields.List(ma.fields.String(), metadata=doc("Example brand names.", ["Advil", "Nurofen"]))
     rxnorm = ma.fields.String(metadata=doc("RxNorm ingredient RxCUI.", "5640"))
     rxnorm_verified = ma.fields.Boolean(metadata=doc("False where the code still needs checking against RxNav.", True))
 
 
-class CriteriaSchema(BaseSchema):
+class CriteriaSchema(OutputSchema):
     text = text("When a specialist considers it, in plain language.")
     min_pain = integer("Leg pain at least this (0-10).", 7, 0, 10, allow_none=True)
     min_days = integer("Symptoms for at least this many days.", 42, 0, 36500, allow_none=True)
@@ -39,7 +39,7 @@ def _link(t: object) -> str:
     return f"/v1/treatments/{t.id}"  # type: ignore[attr-defined]
 
 
-class TreatmentSummarySchema(BaseSchema):
+class TreatmentSummarySchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Stable treatment id (slug).", "staying-active"))
     name = text("Name.", "Staying active")
     category = enum_field(Category, "Kind of treatment.", "self_care")
