@@ -7,6 +7,7 @@ from contextvars import ContextVar
 from typing import Any, ClassVar
 
 import marshmallow as ma
+from marshmallow.schema import SchemaMeta
 
 from service.engine.models import DEFAULT_LANGUAGE, Text
 
@@ -49,17 +50,17 @@ class BaseSchema(ma.Schema):
         unknown = ma.RAISE
 
 
-class OutputSchemaMeta(type(BaseSchema)):  # type: ignore[misc]
+class OutputSchemaMeta(SchemaMeta):
     """Marks every declared field of a response schema required, but those the class lists in `optional`."""
 
     def __init__(cls, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> None:
         super().__init__(name, bases, attrs)
-        optional = getattr(cls, "optional", frozenset())
+        optional: frozenset[str] = getattr(cls, "optional", frozenset())
         fields = {}
-        for key, field in cls._declared_fields.items():  # type: ignore[attr-defined]
+        for key, field in cls._declared_fields.items():
             fields[key] = copy.copy(field)  # a copy: an inherited field object stays as its own class declares it
             fields[key].required = key not in optional
-        cls._declared_fields = fields  # type: ignore[attr-defined]
+        cls._declared_fields = fields
 
 
 class OutputSchema(BaseSchema, metaclass=OutputSchemaMeta):
