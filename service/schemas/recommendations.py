@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 
 from service.engine.models import Outcome, Report, RuleLevel, Stage, Tried, Urgency
+from service.engine.results import ExclusionKind
 from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, OutputSchema, doc, enum_field, integer, text
 from service.schemas.content import DisclaimerSchema, RedFlagSchema
 from service.schemas.evidence import EvidenceBriefSchema
@@ -136,7 +137,17 @@ class RecommendedSchema(OutputSchema):
 class ExcludedSchema(OutputSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "bed-rest"))
     name = text("Name.", "Bed rest", attribute="treatment.name")
-    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is not suggested."))
+    kind = enum_field(
+        ExclusionKind,
+        "Why it is left out, the most serious when several reasons apply (most serious first): contraindicated "
+        "(unsafe for this person), held_for_urgent_care (everything waits for a same-day assessment), "
+        "held_for_assessment (a warning sign must be checked first), held_until_screened (the warning-sign "
+        "questions were not all asked), did_not_work (tried before: worse or side effects), evidence_against (weak "
+        "or negative evidence), not_now (not for this stage of sciatica), specialist_only (a specialist option whose "
+        "criteria are not met), preference (the person asked to avoid it).",
+        "evidence_against",
+    )
+    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is not suggested: every reason."))
     link = ma.fields.Function(
         lambda r: f"/v1/treatments/{r.treatment.id}",
         metadata=doc("Full item.", "/v1/treatments/bed-rest", type="string"),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from service.engine import check_report
 from service.engine.factors import derive_factors, least_days
 from service.engine.models import RULES, Direction, FactorKind, Outcome, Report, RuleLevel, Tried, Urgency
-from service.engine.results import Result
+from service.engine.results import ExclusionKind, Result
 from tests.engine.reports import FACTORS, IMPLYING, KB, RED_FLAGS, answered, complete_reports, reports
 from tests.names import mentions
 
@@ -222,6 +222,13 @@ def test_every_option_is_accounted_for_once_with_reasons(engine, report):
     assert sorted(seen) == sorted(KB.index["treatments"])
     assert all(r.reasons for r in result.recommendations) and all(e.reasons for e in result.excluded)
     assert [r.rank for r in result.recommendations] == list(range(1, len(result.recommendations) + 1))
+
+
+@given(reports())
+def test_an_option_a_contraindication_excludes_is_marked_contraindicated(engine, report):
+    for e in engine.recommend(report).excluded:
+        unsafe = any(r.rule in ("contraindications", "drug-classes") for r in e.reasons)
+        assert (e.kind is ExclusionKind.CONTRAINDICATED) == unsafe, (e.treatment.id, e.kind, e.reasons)
 
 
 @given(reports())
