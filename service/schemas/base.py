@@ -87,7 +87,11 @@ def enum_field(enum: type, description: str, example: Any = None, **kwargs: Any)
 def integer(description: str, example: Any, low: int, high: int, **kwargs: Any) -> ma.fields.Integer:
     """A whole number in [low, high], an int32 in the OpenAPI document; on input a float or a string is rejected."""
     return ma.fields.Integer(
-        strict=True, validate=ma.validate.Range(low, high), metadata=doc(description, example, format="int32"), **kwargs
+        strict=True,
+        validate=ma.validate.Range(low, high, error="Must be a whole number from {min} to {max}."),
+        error_messages={"invalid": f"Must be a whole number from {low} to {high}, without quotes or decimals."},
+        metadata=doc(description, example, format="int32"),
+        **kwargs,
     )
 
 

@@ -14,6 +14,10 @@ from service.schemas.evidence import EvidenceBriefSchema
 
 MAX_LIST = 50
 ID = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
+ID_FORMAT = "Must be an id: letters, digits and hyphens, up to 64 characters, e.g. {example}."
+JURISDICTION = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
+WEEKS_NEED_PREGNANT = "Only allowed together with pregnant=true."
+ISO_3166 = "Must be an ISO 3166 code such as US or US-TX (capital letters), or null (not known)."
 
 
 UNANSWERED = " Leave it out or send null when not answered: the answer then takes the safer reading."
@@ -25,27 +29,43 @@ def _int(name: str, description: str, example: int) -> ma.fields.Integer:
 
 def _bool(description: str, example: bool) -> ma.fields.Boolean:
     """Only JSON true/false (or null, not answered): "yes" or 1 are rejected rather than guessed."""
-    return ma.fields.Boolean(truthy={True}, falsy={False}, allow_none=True, metadata=doc(description, example))
+    return ma.fields.Boolean(
+        truthy={True},
+        falsy={False},
+        allow_none=True,
+        error_messages={"invalid": "Must be true, false or null (not answered), without quotes."},
+        metadata=doc(description, example),
+    )
+
+
+def _id(example: str, **kwargs: Any) -> ma.fields.String:
+    """One id, with a message that says what an id looks like."""
+    said = ID_FORMAT.format(example=example)
+    checks = [ma.validate.Regexp(ID, error=said), ma.validate.Length(max=64, error=said)]
+    return ma.fields.String(validate=checks, error_messages={"invalid": said}, **kwargs)
 
 
 def _ids(description: str, example: list[str]) -> ma.fields.List:
-    item = ma.fields.String(validate=[ma.validate.Regexp(ID), ma.validate.Length(max=64)])
     return ma.fields.List(
-        item, validate=ma.validate.Length(max=MAX_LIST), allow_none=True, metadata=doc(description, example)
+        _id(example[0] if example else "saddle-numbness"),
+        validate=ma.validate.Length(max=MAX_LIST, error="At most {max} items."),
+        allow_none=True,
+        error_messages={"invalid": "Must be a list of ids, [] for none or null (not answered)."},
+        metadata=doc(description, example),
     )
 
 
 class TriedSchema(BaseSchema):
-    treatment_id = ma.fields.String(
-        required=True,
-        validate=[ma.validate.Regexp(ID), ma.validate.Length(max=64)],
-        metadata=doc("Treatment id.", "physical-therapy"),
-    )
-    weeks = integer("For how many weeks.", 8, 0, 520)
+    error_messages = {"type": "Must be an object with treatment_id, outcome and weeks."}
+
+    treatment_id = _id("physical-therapy", required=True, metadata=doc("Treatment id.", "physical-therapy"))
+    weeks = integer("For how many weeks (null: not known).", 8, 0, 520, allow_none=True)
     outcome = enum_field(Outcome, "How it went.", "no_change", required=True)
 
 
 class RecommendationRequestSchema(BaseSchema):
+    error_messages = {"type": "Must be a JSON object: the report's fields (each optional)."}
+
     age = _int("age", "Age in years (0-120).", 42)
     symptom_duration_days = _int("symptom_duration_days", "How long the symptoms have lasted, in days.", 10)
     pain_severity = _int("pain_severity", "Worst leg pain in the last day, 0 (none) to 10 (worst imaginable).", 6)
@@ -66,14 +86,16 @@ class RecommendationRequestSchema(BaseSchema):
     )
     tried = ma.fields.List(
         ma.fields.Nested(TriedSchema),
-        validate=ma.validate.Length(max=MAX_LIST),
+        validate=ma.validate.Length(max=MAX_LIST, error="At most {max} items."),
         allow_none=True,
+        error_messages={"invalid": "Must be a list of objects with treatment_id, outcome and weeks, or null (none)."},
         metadata=doc("Treatments already tried; none when left out."),
     )
     avoid = _ids("Preference ids to avoid (GET /v1/factors, kind preference); none when left out.", ["surgery"])
     jurisdiction = ma.fields.String(
-        validate=[ma.validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"), ma.validate.Length(max=6)],
+        validate=[ma.validate.Regexp(JURISDICTION, error=ISO_3166), ma.validate.Length(max=6, error=ISO_3166)],
         allow_none=True,
+        error_messages={"invalid": ISO_3166},
         metadata=doc("Where the person lives: ISO 3166-1 alpha-2 or ISO 3166-2 code; unknown when left out.", "US-TX"),
     )
 

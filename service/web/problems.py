@@ -55,7 +55,8 @@ def flatten(messages: Any, location: str = "", prefix: str = "") -> list[dict[st
             if isinstance(item, (dict, list)):
                 out += flatten(item, location, prefix)
             else:
-                out.append({"location": location or "body", "field": prefix or "_body", "message": str(item)})
+                field = prefix.removesuffix("._schema") or "_body"  # an item's own error names the item
+                out.append({"location": location or "body", "field": field, "message": str(item)})
     return out
 
 

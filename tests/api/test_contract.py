@@ -26,7 +26,7 @@ GETS = [
     *(f"/v1/treatments/{t.id}" for t in KB.treatments),
     *(f"/v1/sources/{s.id}" for s in KB.sources),
     *(f"/v1/safety/hazards/{h.id}" for h in KB.hazards),
-    *(f"/fhir/{rtype}" for rtype in FHIR_TYPES),
+    *(f"/fhir/{rtype}" for rtype in FHIR_TYPES), "/fhir/Evidence?_id=no-such-item",
     *(f"/fhir/{rtype}/{rid}" for rtype, ids in FHIR_TYPES.items() for rid in ids),
     *(f"/v1/infobutton?mainSearchCriteria.v.c={code}&mainSearchCriteria.v.cs={system}"
       for code, system in [("M54.31", ICD10CM), ("23056005", SNOMED), ("I10", ICD10CM), ("5640", RXNORM)]),

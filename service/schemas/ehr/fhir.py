@@ -61,6 +61,7 @@ class FhirBundleEntrySchema(FhirOpenSchema):
 
 
 class FhirBundleSchema(FhirOpenSchema):
+    optional = frozenset({"entry"})  # absent when nothing matches
     resourceType = ma.fields.String(
         required=True, validate=ma.validate.OneOf(["Bundle"]), metadata=doc("Resource type.", "Bundle")
     )
