@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any, ClassVar
 
@@ -82,6 +83,13 @@ class Localized(ma.fields.String):
 def enum_field(enum: type, description: str, example: Any = None, **kwargs: Any) -> ma.fields.Enum:
     """An enum dumped by value, documented with its allowed values."""
     return ma.fields.Enum(enum, by_value=True, metadata=doc(description, example), **kwargs)
+
+
+def one_of(values: Sequence[str], description: str, example: Any = None, **kwargs: Any) -> ma.fields.String:
+    """A string from a closed set, documented as an enum; pass the set from its one definition (engine, knowledge)."""
+    return ma.fields.String(
+        validate=ma.validate.OneOf(values), metadata=doc(description, example or values[0]), **kwargs
+    )
 
 
 def integer(description: str, example: Any, low: int, high: int, **kwargs: Any) -> ma.fields.Integer:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from service.engine.factors import FIELD_ORDER
 from service.engine.models import (
+    AnswerType,
     CannabisStatus,
     Certainty,
     Claim,
@@ -18,7 +20,7 @@ from service.engine.models import (
     Strength,
     Urgency,
 )
-from service.schemas.base import LANG, MAX_ITEMS, RANGES, OutputSchema, doc, enum_field, integer, text
+from service.schemas.base import LANG, MAX_ITEMS, RANGES, OutputSchema, doc, enum_field, integer, one_of, text
 from service.schemas.evidence import EvidenceSchema, RuleSchema
 
 
@@ -214,10 +216,13 @@ class QuestionSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Question id.", "age"))
     prompt = text("What to ask.", "How old are you?")
     help = text("Extra help.", allow_none=True)
-    answer_type = ma.fields.String(
-        metadata=doc("boolean, integer, single_choice, multi_choice or tried_list.", "integer")
+    answer_type = enum_field(
+        AnswerType,
+        "boolean: true or false; integer: a whole number from minimum to maximum; single_choice: one of the options' "
+        "values; multi_choice: a list of them; tried_list: the treatments tried, each with how it went.",
+        "integer",
     )
-    field = ma.fields.String(metadata=doc("Request field the answer fills.", "age"))
+    field = one_of(FIELD_ORDER, "Request field (of POST /v1/recommendations) the answer fills.", "age")
     value = ma.fields.String(
         allow_none=True, metadata=doc("For red-flag questions: the id to add to red_flags on yes.", None)
     )

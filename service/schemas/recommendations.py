@@ -6,9 +6,10 @@ from typing import Any
 
 import marshmallow as ma
 
-from service.engine.models import Outcome, Report, RuleLevel, Stage, Tried, Urgency
+from service.engine.factors import FIELD_ORDER
+from service.engine.models import REASON_RULES, RULES, Category, Msg, Outcome, Report, RuleLevel, Stage, Tried, Urgency
 from service.engine.results import ExclusionKind
-from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, OutputSchema, doc, enum_field, integer, text
+from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, OutputSchema, doc, enum_field, integer, one_of, text
 from service.schemas.content import DisclaimerSchema, RedFlagSchema
 from service.schemas.evidence import EvidenceBriefSchema
 
@@ -112,8 +113,8 @@ class RecommendationRequestSchema(BaseSchema):
 
 
 class ReasonSchema(OutputSchema):
-    rule = ma.fields.String(metadata=doc("Id of the rule that produced it (see trace).", "contraindications"))
-    code = ma.fields.String(metadata=doc("Machine-readable reason code.", "contraindicated"))
+    rule = one_of(REASON_RULES, "Id of the rule that produced it (see trace).", "contraindications")
+    code = one_of([m.value for m in Msg], "Machine-readable reason code.", "contraindicated")
     text = ma.fields.String(
         metadata=doc("Plain-language reason.", "Anti-inflammatory painkillers can harm the kidneys.")
     )
@@ -126,7 +127,12 @@ class CautionSchema(OutputSchema):
     factor = ma.fields.String(
         metadata=doc("Factor id, or `tried` for a bad reaction to a medicine of the same kind.", "age-65-plus")
     )
-    level = enum_field(RuleLevel, "caution or clinician_only.", "caution")
+    level = enum_field(
+        RuleLevel,
+        "caution: shown with a warning; clinician_only: only with a clinician's advice (clinician_needed is then "
+        "true); exclude: never on a caution, as an excluding rule leaves the option out (listed for completeness).",
+        "caution",
+    )
     text = ma.fields.String(metadata=doc("What to watch for.", "Stomach and kidney side effects are more likely."))
 
 
@@ -144,7 +150,7 @@ class TriageSchema(OutputSchema):
 class RecommendedSchema(OutputSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "staying-active"))
     name = text("Name.", "Staying active", attribute="treatment.name")
-    category = ma.fields.String(attribute="treatment.category.value", metadata=doc("Category.", "self_care"))
+    category = enum_field(Category, "Kind of treatment.", "self_care", attribute="treatment.category")
     rank = integer("1 is the first option to consider.", 1, 1, MAX_ITEMS)
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is suggested."))
     evidence = ma.fields.Nested(EvidenceBriefSchema, attribute="treatment.evidence", metadata=doc("Evidence grade."))
@@ -184,7 +190,7 @@ class TipAdviceSchema(OutputSchema):
 
 
 class TraceStepSchema(OutputSchema):
-    rule = ma.fields.String(metadata=doc("Rule id.", "red-flags"))
+    rule = one_of(RULES, "Rule id, in the order the rules run.", "red-flags")
     read = ma.fields.Function(
         lambda s: dict(s.read),
         metadata=doc("Inputs the rule read and their values.", {"red_flags": "none"}, type="object"),
@@ -215,7 +221,7 @@ class RecommendationSchema(OutputSchema):
     disclaimers = ma.fields.List(ma.fields.Nested(DisclaimerSchema), metadata=doc("Always present."))
     trace = ma.fields.List(ma.fields.Nested(TraceStepSchema), metadata=doc("Rules evaluated, in order."))
     unanswered = ma.fields.List(
-        ma.fields.String(),
+        one_of(FIELD_ORDER, "A request field."),
         metadata=doc(
             "Request fields that were not answered and were read the safer way (ask them for a fuller answer).",
             ["age", "medications"],

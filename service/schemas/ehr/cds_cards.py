@@ -6,7 +6,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from service.schemas.base import OutputSchema, doc
+from service.schemas.base import OutputSchema, doc, one_of
 from service.schemas.ehr.cds_hooks import CdsCodingSchema, FhirResource
 
 URL_MAX = 4000
@@ -14,10 +14,6 @@ URL_MAX = 4000
 
 def _str(description: str, example: Any = None, max_length: int = 256, **kwargs: Any) -> ma.fields.String:
     return ma.fields.String(validate=ma.validate.Length(max=max_length), metadata=doc(description, example), **kwargs)
-
-
-def _one_of(values: list[str], description: str, **kwargs: Any) -> ma.fields.String:
-    return ma.fields.String(validate=ma.validate.OneOf(values), metadata=doc(description, values[0]), **kwargs)
 
 
 class CdsServiceSchema(OutputSchema):
@@ -49,7 +45,7 @@ class CdsSourceSchema(OutputSchema):
 
 class CdsActionSchema(OutputSchema):
     optional = frozenset({"resource", "resourceId"})  # resource with create and update, resourceId with delete
-    type = _one_of(["delete", "create", "update"], "What to do with the resource.", required=True)
+    type = one_of(["delete", "create", "update"], "What to do with the resource.", required=True)
     description = _str(
         "What the action does.", "Remove the draft order MedicationRequest/draft-1.", 1000, required=True
     )
@@ -70,7 +66,7 @@ class CdsLinkSchema(OutputSchema):
     url = _str(
         "URL to open.", "https://cds.example.org/v1/infobutton?mainSearchCriteria.v.c=M54.31", URL_MAX, required=True
     )
-    type = _one_of(["absolute", "smart"], "absolute: open as is; smart: a SMART app launch URL.", required=True)
+    type = one_of(["absolute", "smart"], "absolute: open as is; smart: a SMART app launch URL.", required=True)
     appContext = _str("Context for a SMART app (smart links only).", None, URL_MAX)
 
 
@@ -88,12 +84,10 @@ class CdsCardSchema(OutputSchema):
         ),
     )
     detail = _str("GitHub-flavoured Markdown: stage, factors read, options with grades, red-flag screen.", None, 12000)
-    indicator = _one_of(["info", "warning", "critical"], "Urgency: info < warning < critical.", required=True)
+    indicator = one_of(["info", "warning", "critical"], "Urgency: info < warning < critical.", required=True)
     source = ma.fields.Nested(CdsSourceSchema, required=True, metadata=doc("Source of the guidance."))
     suggestions = ma.fields.List(ma.fields.Nested(CdsSuggestionSchema), metadata=doc("Changes the user may apply."))
-    selectionBehavior = _one_of(
-        ["at-most-one", "any"], "How many suggestions may be chosen (present with suggestions)."
-    )
+    selectionBehavior = one_of(["at-most-one", "any"], "How many suggestions may be chosen (present with suggestions).")
     overrideReasons = ma.fields.List(
         ma.fields.Nested(CdsCodingSchema), metadata=doc("Reasons offered when dismissing the card.")
     )

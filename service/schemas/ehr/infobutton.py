@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, OutputSchema, doc, integer
+from service.schemas.base import BaseSchema, OutputSchema, doc, integer, one_of
 
 ICD10CM_OID, SNOMED_OID = "2.16.840.1.113883.6.90", "2.16.840.1.113883.6.96"
 OID = r"^[0-2](\.(0|[1-9][0-9]*))+$"
+RECIPIENTS = ("PAT", "PROV")
 
 
 class InfobuttonQuerySchema(BaseSchema):
@@ -40,7 +41,7 @@ class InfobuttonQuerySchema(BaseSchema):
     recipient = ma.fields.String(
         data_key="informationRecipient",
         load_default="PAT",
-        validate=ma.validate.OneOf(["PAT", "PROV"]),
+        validate=ma.validate.OneOf(RECIPIENTS),
         metadata=doc(
             "Who will read it: PAT (patient) or PROV (provider); the content is patient-facing either way.", "PAT"
         ),
@@ -65,7 +66,7 @@ class InfobuttonQueryEchoSchema(OutputSchema):
         allow_none=True, metadata=doc("The display name sent, if any.", "Sciatica, right side")
     )
     language = ma.fields.String(metadata=doc("Language of the answer.", "en"))
-    recipient = ma.fields.String(metadata=doc("PAT or PROV, as sent.", "PAT"))
+    recipient = one_of(RECIPIENTS, "PAT or PROV, as sent.")
 
 
 class InfobuttonCodingSchema(OutputSchema):
