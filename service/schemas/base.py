@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from typing import Any, ClassVar
 
 import marshmallow as ma
+from apispec import BasePlugin
 from marshmallow.schema import SchemaMeta
 
 from service.engine.models import DEFAULT_LANGUAGE, Text
@@ -49,6 +50,13 @@ class BaseSchema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+
+class SchemaKeywordsPlugin(BasePlugin):
+    """Adds a schema's `json_schema` keywords (cross-field rules: if/then) to its component in the OpenAPI document."""
+
+    def schema_helper(self, name: str, definition: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
+        return getattr(kwargs.get("schema"), "json_schema", None)
 
 
 class OutputSchemaMeta(SchemaMeta):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 
@@ -28,11 +28,19 @@ def _int(name: str, description: str, example: int) -> ma.fields.Integer:
     return integer(description + UNANSWERED, example, *RANGES[name], allow_none=True)
 
 
+class JsonBoolean(ma.fields.Boolean):
+    """Only JSON true or false: "yes", 1 or 0 are rejected rather than guessed (1 and 0 equal True and False in
+    Python, so truthy and falsy sets would let them through)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if type(value) is not bool:
+            raise self.make_error("invalid")
+        return value
+
+
 def _bool(description: str, example: bool) -> ma.fields.Boolean:
-    """Only JSON true/false (or null, not answered): "yes" or 1 are rejected rather than guessed."""
-    return ma.fields.Boolean(
-        truthy={True},
-        falsy={False},
+    """A yes/no answer, or null: not answered."""
+    return JsonBoolean(
         allow_none=True,
         error_messages={"invalid": "Must be true, false or null (not answered), without quotes."},
         metadata=doc(description, example),
@@ -66,6 +74,14 @@ class TriedSchema(BaseSchema):
 
 class RecommendationRequestSchema(BaseSchema):
     error_messages = {"type": "Must be a JSON object: the report's fields (each optional)."}
+    # The cross-field rule of check_report (service/engine/factors.py) JSON Schema can state: weeks of pregnancy only
+    # with pregnant: true (weeks sent as null are not answered, so allowed alone). The others compare numbers
+    # (symptoms longer than a life, a trial longer than the symptoms) or depend on the content (which ages a factor
+    # is possible at), so only the 422 states them.
+    json_schema: ClassVar[dict[str, Any]] = {
+        "if": {"required": ["pregnancy_weeks"], "properties": {"pregnancy_weeks": {"type": "integer"}}},
+        "then": {"required": ["pregnant"], "properties": {"pregnant": {"const": True}}},
+    }
 
     age = _int("age", "Age in years (0-120).", 42)
     symptom_duration_days = _int("symptom_duration_days", "How long the symptoms have lasted, in days.", 10)

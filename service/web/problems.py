@@ -12,6 +12,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from service.openapi import RATE_LIMIT_HEADERS, AccessPlugin, BoundsPlugin
+from service.schemas.base import SchemaKeywordsPlugin
 from service.schemas.problems import ProblemSchema
 from service.web.telemetry import new_request_id
 
@@ -79,7 +80,7 @@ class ProblemApi(Api):
         return problem(error.code or 500, detail, errors or None, headers)
 
     def _init_spec(self, **kwargs: Any) -> None:
-        kwargs.setdefault("extra_plugins", [BoundsPlugin(), AccessPlugin()])
+        kwargs.setdefault("extra_plugins", [BoundsPlugin(), AccessPlugin(), SchemaKeywordsPlugin()])
         super()._init_spec(**kwargs)
 
     def _register_pagination_header(self) -> None:

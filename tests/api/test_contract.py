@@ -114,3 +114,22 @@ def test_every_json_answer_of_the_document_is_exercised(app):
             ok = operation.get("responses", {}).get("200", {}) if isinstance(operation, dict) else {}
             if any("json" in media for media in ok.get("content", {})):
                 assert any(regex.match(p.split("?")[0]) for p in covered), f"{method} {regex.pattern}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"pregnant": True, "pregnancy_weeks": 20},
+        {"pregnancy_weeks": 20},
+        {"pregnant": False, "pregnancy_weeks": 20},
+        {"pregnant": None, "pregnancy_weeks": 20},
+        {"pregnancy_weeks": None},
+        {"pregnant": False, "pregnancy_weeks": None},
+        {"pregnant": True},
+    ],
+)
+def test_the_documented_cross_field_rules_are_the_ones_the_service_applies(app, client, body):
+    _, spec = operations(app)
+    root = {"components": spec["components"], "$ref": "#/components/schemas/RecommendationRequest"}
+    documented = jsonschema.Draft202012Validator(root).is_valid(body)
+    assert (client.post("/v1/recommendations", json=body).status_code == 200) == documented

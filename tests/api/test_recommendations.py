@@ -257,6 +257,8 @@ def test_every_error_of_a_report_is_reported_in_one_answer(client, body, fields)
         ({"age": 40.5}, "age", "Must be a whole number from 0 to 120"),
         ({"pain_severity": 11}, "pain_severity", "Must be a whole number from 0 to 10."),
         ({"pregnant": "yes"}, "pregnant", "Must be true, false or null"),
+        ({"breastfeeding": 0}, "breastfeeding", "Must be true, false or null"),
+        ({"red_flags_screened": 1}, "red_flags_screened", "Must be true, false or null"),
         ({"avoid": "surgery"}, "avoid", "Must be a list of ids"),
         ({"red_flags": ["saddle-numbness"] * 51}, "red_flags", "At most 50 items."),
         ({"tried": [1]}, "tried.0", "Must be an object with treatment_id, outcome and weeks."),
