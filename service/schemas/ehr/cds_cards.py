@@ -35,12 +35,16 @@ class CdsServicesSchema(OutputSchema):
     )
 
 
+class CdsCardCodingSchema(CdsCodingSchema, OutputSchema):
+    """A coding as cards send it: system, code and display always present (the feedback request's may omit them)."""
+
+
 class CdsSourceSchema(OutputSchema):
     optional = frozenset({"icon"})  # no icon is sent
     label = _str("Who the guidance comes from.", "Sciatica Relief API (content 1.0.0)", required=True)
     url = _str("Absolute URL to learn more about the source.", "https://cds.example.org/", URL_MAX)
     icon = _str("Absolute URL of a 100x100 PNG icon.", None, URL_MAX)
-    topic = ma.fields.Nested(CdsCodingSchema, metadata=doc("Topic of the card."))
+    topic = ma.fields.Nested(CdsCardCodingSchema, metadata=doc("Topic of the card."))
 
 
 class CdsActionSchema(OutputSchema):
@@ -89,7 +93,7 @@ class CdsCardSchema(OutputSchema):
     suggestions = ma.fields.List(ma.fields.Nested(CdsSuggestionSchema), metadata=doc("Changes the user may apply."))
     selectionBehavior = one_of(["at-most-one", "any"], "How many suggestions may be chosen (present with suggestions).")
     overrideReasons = ma.fields.List(
-        ma.fields.Nested(CdsCodingSchema), metadata=doc("Reasons offered when dismissing the card.")
+        ma.fields.Nested(CdsCardCodingSchema), metadata=doc("Reasons offered when dismissing the card.")
     )
     links = ma.fields.List(ma.fields.Nested(CdsLinkSchema), metadata=doc("Further information."))
 
