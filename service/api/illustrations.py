@@ -1,9 +1,12 @@
 """Exercise illustrations: each exercise's picture as SVG, served from the catalog like all content."""
 
+from functools import partial
+
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from service.api.state import state
+from service.engine.models import Illustration
 from service.knowledge.illustrations import MAX_BYTES
 from service.schemas.treatments import illustration_path
 from service.web.args import no_query
@@ -24,8 +27,11 @@ blp = Blueprint(
 def publish(cat: Catalog) -> None:
     """Each picture as it is: the same bytes in every language (its alt text travels with the exercise)."""
     for exercise_id, picture in cat.kb.illustrations.items():
-        svg = picture.svg.encode()
-        cat.add_bytes(f"illustration:{exercise_id}", lambda lang, svg=svg: svg, SVG, illustration_path(exercise_id))
+        cat.add_bytes(f"illustration:{exercise_id}", partial(_svg, picture), SVG, illustration_path(exercise_id))
+
+
+def _svg(picture: Illustration, lang: str) -> bytes:
+    return picture.svg.encode()
 
 
 @blp.route("/<string(maxlength=64):exercise_id>.svg")

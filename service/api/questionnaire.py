@@ -4,9 +4,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.api.state import state
-from service.engine.models import Factor, KnowledgeBase, Text, Urgency
+from service.engine.models import AnswerType, Factor, KnowledgeBase, Text, Urgency
+from service.schemas.base import RANGES
 from service.schemas.content import QuestionSchema
-from service.schemas.recommendations import RANGES
 from service.web.args import no_query
 from service.web.catalog import Catalog
 
@@ -38,7 +38,7 @@ def questions(kb: KnowledgeBase) -> list[dict[str, object]]:
             "id": f"red-flag-{f.id}" + (f"-{n}" if n > 1 else ""),
             "prompt": q,
             "help": f.meaning,
-            "answer_type": "boolean",
+            "answer_type": AnswerType.BOOLEAN,
             "field": "red_flags",
             "value": f.id,
             "minimum": None,

@@ -29,7 +29,7 @@ def publish(cat: Catalog) -> None:
 class Treatments(MethodView):
     @blp.doc(operationId="listTreatments")
     @query(blp, TreatmentQuerySchema)
-    @blp.response(200, TreatmentSchema(many=True))
+    @blp.response(200, {"type": "array", "items": {"oneOf": [TreatmentSummarySchema, TreatmentSchema]}})
     def get(self, args):
         """List treatments
 

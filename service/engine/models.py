@@ -19,6 +19,8 @@ RULES = (
     "contraindications", "evidence", "stage-fit", "specialist-gate", "red-flag-holds", "screening-hold",
     "preferences", "prior-tries", "drug-classes", "rank", "tips", "disclaimers",
 )  # fmt: skip
+# Every rule a reason can name: the trace's, and two that only explain a recommendation.
+REASON_RULES = (*RULES, "first-line", "clinician")
 
 
 class Category(enum.Enum):
@@ -544,11 +546,21 @@ class Message:
     text: Text
 
 
+class AnswerType(enum.Enum):
+    """How a question is answered: the kind of value its request field takes."""
+
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    TRIED_LIST = "tried_list"
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
     prompt: Text
-    answer_type: str
+    answer_type: AnswerType
     field: str
     options_from: str | None = None
     help: Text | None = None

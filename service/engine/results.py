@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 from service.engine.models import Disclaimer, RedFlag, RuleLevel, Stage, Tip, Treatment, Urgency
@@ -33,10 +34,47 @@ class Recommended:
     clinician_needed: bool
 
 
+class ExclusionKind(enum.Enum):
+    """Why an option is left out, most serious first: an excluded option takes the first kind its rules imply."""
+
+    CONTRAINDICATED = "contraindicated"  # unsafe for this person (a condition, medicine, age or a class reaction)
+    HELD_FOR_URGENT_CARE = "held_for_urgent_care"  # every option waits for the same-day assessment
+    HELD_FOR_ASSESSMENT = "held_for_assessment"  # a warning sign must be assessed by a clinician first
+    HELD_UNTIL_SCREENED = "held_until_screened"  # the red-flag questions were not all asked
+    DID_NOT_WORK = "did_not_work"  # tried before: it made things worse or had side effects
+    EVIDENCE_AGAINST = "evidence_against"  # weak or negative evidence
+    NOT_NOW = "not_now"  # not for this stage of sciatica
+    SPECIALIST_ONLY = "specialist_only"  # a specialist option whose own criteria are not met
+    PREFERENCE = "preference"  # the person asked to avoid it
+
+
+# The kind each rule that can exclude an option implies (service/engine/exclude.py FILTER_RULES, and urgent-hold).
+KIND_OF_RULE = {
+    "contraindications": ExclusionKind.CONTRAINDICATED,
+    "drug-classes": ExclusionKind.CONTRAINDICATED,
+    "urgent-hold": ExclusionKind.HELD_FOR_URGENT_CARE,
+    "red-flag-holds": ExclusionKind.HELD_FOR_ASSESSMENT,
+    "screening-hold": ExclusionKind.HELD_UNTIL_SCREENED,
+    "prior-tries": ExclusionKind.DID_NOT_WORK,
+    "evidence": ExclusionKind.EVIDENCE_AGAINST,
+    "stage-fit": ExclusionKind.NOT_NOW,
+    "specialist-gate": ExclusionKind.SPECIALIST_ONLY,
+    "preferences": ExclusionKind.PREFERENCE,
+}
+SEVERITY = {kind: rank for rank, kind in enumerate(ExclusionKind)}
+
+
 @dataclass(frozen=True)
 class Excluded:
+    """An option left out, with every reason, and its kind: the most serious kind the reasons' rules imply."""
+
     treatment: Treatment
     reasons: tuple[Reason, ...]
+    kind: ExclusionKind = field(init=False)
+
+    def __post_init__(self) -> None:
+        kinds = (KIND_OF_RULE[r.rule] for r in self.reasons)
+        object.__setattr__(self, "kind", min(kinds, key=SEVERITY.__getitem__))
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,15 @@
-"""Shared schema pieces: strict base schema, translatable text field, field metadata helper."""
+"""Shared schema pieces: strict base schema, response base schema, translatable text field, field metadata helper."""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
+from apispec import BasePlugin
+from marshmallow.schema import SchemaMeta
 
 from service.engine.models import DEFAULT_LANGUAGE, Text
 
@@ -48,6 +52,33 @@ class BaseSchema(ma.Schema):
         unknown = ma.RAISE
 
 
+class SchemaKeywordsPlugin(BasePlugin):
+    """Adds a schema's `json_schema` keywords (cross-field rules: if/then) to its component in the OpenAPI document."""
+
+    def schema_helper(self, name: str, definition: dict[str, Any], **kwargs: Any) -> dict[str, Any] | None:
+        return getattr(kwargs.get("schema"), "json_schema", None)
+
+
+class OutputSchemaMeta(SchemaMeta):
+    """Marks every declared field of a response schema required, but those the class lists in `optional`."""
+
+    def __init__(cls, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> None:
+        super().__init__(name, bases, attrs)
+        optional: frozenset[str] = getattr(cls, "optional", frozenset())
+        fields = {}
+        for key, field in cls._declared_fields.items():
+            fields[key] = copy.copy(field)  # a copy: an inherited field object stays as its own class declares it
+            fields[key].required = key not in optional
+        cls._declared_fields = fields
+
+
+class OutputSchema(BaseSchema, metaclass=OutputSchemaMeta):
+    """A schema of what the service sends: each field is required in the OpenAPI document (always sent, so a generated
+    client types it as present) unless named in `optional` (sometimes left out)."""
+
+    optional: ClassVar[frozenset[str]] = frozenset()
+
+
 class Localized(ma.fields.String):
     """A translatable text, written in the language being served (English when no translation exists)."""
 
@@ -62,12 +93,33 @@ def enum_field(enum: type, description: str, example: Any = None, **kwargs: Any)
     return ma.fields.Enum(enum, by_value=True, metadata=doc(description, example), **kwargs)
 
 
+def one_of(values: Sequence[str], description: str, example: Any = None, **kwargs: Any) -> ma.fields.String:
+    """A string from a closed set, documented as an enum; pass the set from its one definition (engine, knowledge)."""
+    return ma.fields.String(
+        validate=ma.validate.OneOf(values), metadata=doc(description, example or values[0]), **kwargs
+    )
+
+
 def integer(description: str, example: Any, low: int, high: int, **kwargs: Any) -> ma.fields.Integer:
     """A whole number in [low, high], an int32 in the OpenAPI document; on input a float or a string is rejected."""
     return ma.fields.Integer(
-        strict=True, validate=ma.validate.Range(low, high), metadata=doc(description, example, format="int32"), **kwargs
+        strict=True,
+        validate=ma.validate.Range(low, high, error="Must be a whole number from {min} to {max}."),
+        error_messages={"invalid": f"Must be a whole number from {low} to {high}, without quotes or decimals."},
+        metadata=doc(description, example, format="int32"),
+        **kwargs,
     )
 
 
 def text(description: str, example: Any = None, **kwargs: Any) -> Localized:
     return Localized(metadata=doc(description, example), **kwargs)
+
+
+class JsonBoolean(ma.fields.Boolean):
+    """Only JSON true or false: "yes", 1 or 0 are rejected rather than guessed (1 and 0 equal True and False in
+    Python, so truthy and falsy sets would let them through)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if type(value) is not bool:
+            raise self.make_error("invalid")
+        return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, doc
+from service.schemas.base import OutputSchema, doc
 from service.schemas.content import (
     ConditionSchema,
     DisclaimerSchema,
@@ -23,7 +23,7 @@ def _items(schema: type[ma.Schema], what: str) -> ma.fields.List:
     return ma.fields.List(ma.fields.Nested(schema), required=True, metadata=doc(what))
 
 
-class BundleContentSchema(BaseSchema):
+class BundleContentSchema(OutputSchema):
     condition = ma.fields.Nested(ConditionSchema, required=True, metadata=doc("As GET /v1/condition."))
     treatments = _items(TreatmentSchema, "Every treatment in full, as GET /v1/treatments/{treatment_id}.")
     tips = _items(TipSchema, "As GET /v1/tips.")
@@ -45,7 +45,7 @@ class BundleContentSchema(BaseSchema):
     )
 
 
-class BundleSchema(BaseSchema):
+class BundleSchema(OutputSchema):
     content_version = semver("Semantic version of the content (as GET /v1/meta; see GET /v1/releases).", "2.0.0")
     language = ma.fields.String(
         required=True,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from service.engine.factors import FIELD_ORDER
 from service.engine.models import (
+    AnswerType,
     CannabisStatus,
     Certainty,
     Claim,
@@ -18,11 +20,11 @@ from service.engine.models import (
     Strength,
     Urgency,
 )
-from service.schemas.base import LANG, MAX_ITEMS, RANGES, BaseSchema, doc, enum_field, integer, text
+from service.schemas.base import LANG, MAX_ITEMS, RANGES, OutputSchema, doc, enum_field, integer, one_of, text
 from service.schemas.evidence import EvidenceSchema, RuleSchema
 
 
-class TipSchema(BaseSchema):
+class TipSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Tip id.", "stay-active-walking"))
     title = text("Short title.", "Keep moving")
     text = text("The tip, in plain language.")
@@ -44,7 +46,7 @@ class TipSchema(BaseSchema):
     next_review_due = ma.fields.Date(metadata=doc("Next review due.", "2027-11-20"))
 
 
-class RedFlagSchema(BaseSchema):
+class RedFlagSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Red flag id, used in a recommendation request.", "saddle-numbness"))
     questions = ma.fields.List(
         text("One yes/no question."),
@@ -69,7 +71,7 @@ class RedFlagSchema(BaseSchema):
         return " ".join(q.get_text(LANG.get()) for q in flag.questions)
 
 
-class FactorSchema(BaseSchema):
+class FactorSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Factor id, used in a recommendation request.", "kidney-disease"))
     kind = enum_field(
         FactorKind,
@@ -92,7 +94,7 @@ class FactorSchema(BaseSchema):
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
 
 
-class SourceSchema(BaseSchema):
+class SourceSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Source id.", "S1"))
     title = ma.fields.String(metadata=doc("Title.", "Low back pain and sciatica in over 16s"))
     authors = ma.fields.String(metadata=doc("Authors or organisation.", "NICE"))
@@ -114,21 +116,21 @@ class SourceSchema(BaseSchema):
     )
 
 
-class DisclaimerSchema(BaseSchema):
+class DisclaimerSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Disclaimer id.", "general"))
     audience = ma.fields.String(metadata=doc("Who it is for.", "everyone"))
     trigger = enum_field(DisclaimerTrigger, "When it is shown.", "always")
     text = text("The disclaimer.")
 
 
-class CodingSchema(BaseSchema):
+class CodingSchema(OutputSchema):
     system = ma.fields.String(metadata=doc("Code system URI.", "http://hl7.org/fhir/sid/icd-10-cm"))
     code = ma.fields.String(metadata=doc("Code.", "M54.31"))
     display = ma.fields.String(metadata=doc("Display.", "Sciatica, right side"))
     billable = ma.fields.Boolean(metadata=doc("Billable (ICD-10-CM).", True))
 
 
-class StageBandSchema(BaseSchema):
+class StageBandSchema(OutputSchema):
     stage = enum_field(Stage, "Stage.", "acute")
     min_days = integer("First day of the band.", 0, *RANGES["symptom_duration_days"])
     max_days = integer(
@@ -137,7 +139,7 @@ class StageBandSchema(BaseSchema):
     description = text("What the stage means.")
 
 
-class ConditionSchema(BaseSchema):
+class ConditionSchema(OutputSchema):
     name = text("Name.", "Sciatica")
     summary = text("What sciatica is.")
     causes = ma.fields.List(text("A cause."), metadata=doc("Common causes."))
@@ -149,12 +151,12 @@ class ConditionSchema(BaseSchema):
     next_review_due = ma.fields.Date(metadata=doc("Next review due.", "2027-11-20"))
 
 
-class ScaleLevelSchema(BaseSchema):
+class ScaleLevelSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Value.", "moderate"))
     definition = text("Definition.")
 
 
-class ScaleMappingSchema(BaseSchema):
+class ScaleMappingSchema(OutputSchema):
     system = ma.fields.String(metadata=doc("Other grading system.", "SORT"))
     grade = ma.fields.String(metadata=doc("Its grade.", "A"))
     certainty = enum_field(Certainty, "Our certainty it maps to.", allow_none=True)
@@ -163,7 +165,7 @@ class ScaleMappingSchema(BaseSchema):
     note = text("Caveats of the mapping.")
 
 
-class EvidenceScaleSchema(BaseSchema):
+class EvidenceScaleSchema(OutputSchema):
     certainty = ma.fields.List(ma.fields.Nested(ScaleLevelSchema), metadata=doc("GRADE certainty levels."))
     direction = ma.fields.List(ma.fields.Nested(ScaleLevelSchema), metadata=doc("Recommendation directions."))
     strength = ma.fields.List(ma.fields.Nested(ScaleLevelSchema), metadata=doc("Recommendation strengths."))
@@ -174,7 +176,7 @@ class EvidenceScaleSchema(BaseSchema):
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
 
 
-class CountsSchema(BaseSchema):
+class CountsSchema(OutputSchema):
     treatments = integer("Treatments.", 30, 0, MAX_ITEMS)
     tips = integer("Tips.", 10, 0, MAX_ITEMS)
     red_flags = integer("Red flags.", 16, 0, MAX_ITEMS)
@@ -182,7 +184,7 @@ class CountsSchema(BaseSchema):
     sources = integer("Sources.", 45, 0, MAX_ITEMS)
 
 
-class ClaimCountsSchema(BaseSchema):
+class ClaimCountsSchema(OutputSchema):
     rules = integer(
         "Safety rules (contraindications, cautions, medicine combinations, drug classes).", 200, 0, MAX_ITEMS
     )
@@ -191,7 +193,7 @@ class ClaimCountsSchema(BaseSchema):
     clinical_convention = integer("No source found that states it: clinical convention, unverified.", 10, 0, MAX_ITEMS)
 
 
-class MetaSchema(BaseSchema):
+class MetaSchema(OutputSchema):
     content_version = ma.fields.String(metadata=doc("Semantic version of the clinical content.", "1.0.0"))
     content_hash = ma.fields.String(metadata=doc("SHA-256 of the content files."))
     api_version = ma.fields.String(metadata=doc("API version.", "1.0.0"))
@@ -202,7 +204,7 @@ class MetaSchema(BaseSchema):
     next_review_due = ma.fields.Date(metadata=doc("Earliest review due date of any item.", "2027-11-20"))
 
 
-class QuestionOptionSchema(BaseSchema):
+class QuestionOptionSchema(OutputSchema):
     value = ma.fields.String(metadata=doc("Value to send in the request field.", "kidney-disease"))
     label = text("Label to show.", "Kidney disease")
 
@@ -210,14 +212,17 @@ class QuestionOptionSchema(BaseSchema):
 ANSWER_MAX = max(high for _, high in RANGES.values())
 
 
-class QuestionSchema(BaseSchema):
+class QuestionSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Question id.", "age"))
     prompt = text("What to ask.", "How old are you?")
     help = text("Extra help.", allow_none=True)
-    answer_type = ma.fields.String(
-        metadata=doc("boolean, integer, single_choice, multi_choice or tried_list.", "integer")
+    answer_type = enum_field(
+        AnswerType,
+        "boolean: true or false; integer: a whole number from minimum to maximum; single_choice: one of the options' "
+        "values; multi_choice: a list of them; tried_list: the treatments tried, each with how it went.",
+        "integer",
     )
-    field = ma.fields.String(metadata=doc("Request field the answer fills.", "age"))
+    field = one_of(FIELD_ORDER, "Request field (of POST /v1/recommendations) the answer fills.", "age")
     value = ma.fields.String(
         allow_none=True, metadata=doc("For red-flag questions: the id to add to red_flags on yes.", None)
     )

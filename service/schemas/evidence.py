@@ -5,16 +5,16 @@ from __future__ import annotations
 import marshmallow as ma
 
 from service.engine.models import Basis, Certainty, Direction, RuleLevel, Scope, Stage, Strength
-from service.schemas.base import BaseSchema, doc, enum_field, text
+from service.schemas.base import OutputSchema, doc, enum_field, text
 
 
-class SourceGradeSchema(BaseSchema):
+class SourceGradeSchema(OutputSchema):
     source = ma.fields.String(metadata=doc("Source id (see /v1/sources).", "S3"))
     system = ma.fields.String(metadata=doc("Grading system or wording the source uses.", "SORT"))
     grade = ma.fields.String(metadata=doc("The source's own grade, verbatim.", "SORT A, against"))
 
 
-class EvidenceBriefSchema(BaseSchema):
+class EvidenceBriefSchema(OutputSchema):
     certainty = enum_field(Certainty, "GRADE certainty of the evidence.", "moderate")
     direction = enum_field(Direction, "Direction of the recommendation, kept apart from certainty.", "for")
     strength = enum_field(Strength, "Strength of the recommendation.", "strong")
@@ -50,7 +50,7 @@ class EvidenceSchema(EvidenceBriefSchema):
     )
 
 
-class RuleSchema(BaseSchema):
+class RuleSchema(OutputSchema):
     factor = ma.fields.String(metadata=doc("Factor id (see /v1/factors) that triggers the rule.", "kidney-disease"))
     level = enum_field(
         RuleLevel,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, doc
+from service.schemas.base import BaseSchema, OutputSchema, doc
 
 MATCHED = ("name", "brand", "rxnorm")
 TERM_TYPES = ("IN", "BN", "SCD", "SBD", "GPCK", "BPCK")
@@ -23,7 +23,7 @@ class MedicineQuerySchema(BaseSchema):
     )
 
 
-class MedicineSchema(BaseSchema):
+class MedicineSchema(OutputSchema):
     name = ma.fields.String(
         required=True,
         metadata=doc("The medicine's name, the brand, or the RxNorm name of the product a code names.", "warfarin"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, doc, integer
+from service.schemas.base import OutputSchema, doc, integer
 
 
-class FieldErrorSchema(BaseSchema):
+class FieldErrorSchema(OutputSchema):
     location = ma.fields.String(metadata=doc("Where the field was: json, query, path or header.", "json"))
     field = ma.fields.String(metadata=doc("Dotted path of the field (list items by index).", "conditions.0"))
     message = ma.fields.String(
@@ -15,7 +15,8 @@ class FieldErrorSchema(BaseSchema):
     )
 
 
-class ProblemSchema(BaseSchema):
+class ProblemSchema(OutputSchema):
+    optional = frozenset({"errors"})  # 422 only
     type = ma.fields.String(metadata=doc("URI identifying the problem type.", "about:blank"))
     title = ma.fields.String(metadata=doc("Short summary of the problem type.", "Unprocessable Content"))
     status = integer("HTTP status code.", 422, 400, 599)

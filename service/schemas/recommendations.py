@@ -1,101 +1,20 @@
-"""POST /v1/recommendations: the report a person sends and the explained answer."""
+"""POST /v1/recommendations: the explained answer (the report it answers: service/schemas/report.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 
-from service.engine.models import Outcome, Report, RuleLevel, Stage, Tried, Urgency
-from service.schemas.base import MAX_ITEMS, RANGES, BaseSchema, doc, enum_field, integer, text
+from service.engine.factors import FIELD_ORDER
+from service.engine.models import REASON_RULES, RULES, Category, Msg, RuleLevel, Stage, Urgency
+from service.engine.results import ExclusionKind
+from service.schemas.base import MAX_ITEMS, OutputSchema, doc, enum_field, integer, one_of, text
 from service.schemas.content import DisclaimerSchema, RedFlagSchema
 from service.schemas.evidence import EvidenceBriefSchema
 
-MAX_LIST = 50
-ID = r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"
-MEDICINE = r"^[A-Za-z0-9][A-Za-z0-9 .&-]{0,63}$"  # also a name or brand: 'St. Joseph Aspirin', 'Excedrin Back & Body'
 
-
-UNANSWERED = " Leave it out or send null when not answered: the answer then takes the safer reading."
-
-
-def _int(name: str, description: str, example: int) -> ma.fields.Integer:
-    return integer(description + UNANSWERED, example, *RANGES[name], allow_none=True)
-
-
-def _bool(description: str, example: bool) -> ma.fields.Boolean:
-    """Only JSON true/false (or null, not answered): "yes" or 1 are rejected rather than guessed."""
-    return ma.fields.Boolean(truthy={True}, falsy={False}, allow_none=True, metadata=doc(description, example))
-
-
-def _ids(description: str, example: list[str], pattern: str = ID) -> ma.fields.List:
-    item = ma.fields.String(validate=[ma.validate.Regexp(pattern), ma.validate.Length(max=64)])
-    return ma.fields.List(
-        item, validate=ma.validate.Length(max=MAX_LIST), allow_none=True, metadata=doc(description, example)
-    )
-
-
-class TriedSchema(BaseSchema):
-    treatment_id = ma.fields.String(
-        required=True,
-        validate=[ma.validate.Regexp(ID), ma.validate.Length(max=64)],
-        metadata=doc("Treatment id.", "physical-therapy"),
-    )
-    weeks = integer("For how many weeks.", 8, 0, 520)
-    outcome = enum_field(Outcome, "How it went.", "no_change", required=True)
-
-
-class RecommendationRequestSchema(BaseSchema):
-    age = _int("age", "Age in years (0-120).", 42)
-    symptom_duration_days = _int("symptom_duration_days", "How long the symptoms have lasted, in days.", 10)
-    pain_severity = _int("pain_severity", "Worst leg pain in the last day, 0 (none) to 10 (worst imaginable).", 6)
-    red_flags = _ids("Red flag ids the person answered yes to (GET /v1/red-flags); none when left out.", [])
-    red_flags_screened = _bool(
-        "True when every red-flag question was asked. Left out, null or false: not screened, so the answer puts "
-        "the checklist first and holds hands-on, needle, device, injection and surgical options.",
-        True,
-    )
-    pregnant = _bool("Currently pregnant (send false when pregnancy is not possible)." + UNANSWERED, False)
-    pregnancy_weeks = _int("pregnancy_weeks", "Weeks of pregnancy (only with pregnant=true).", 24)
-    breastfeeding = _bool("Currently breastfeeding." + UNANSWERED, False)
-    conditions = _ids(
-        "Condition factor ids (GET /v1/factors, kind condition); [] for none." + UNANSWERED, ["kidney-disease"]
-    )
-    medications = _ids(
-        "Medicines taken: class ids (GET /v1/factors, kind medication), or names, brands or RxNorm codes as GET "
-        "/v1/medicines finds them (any case), each read as its classes; an unknown one is a 422 naming it; [] for "
-        "none." + UNANSWERED,
-        ["warfarin", "Advil", "7804", "ssri-snri"],
-        MEDICINE,
-    )
-    tried = ma.fields.List(
-        ma.fields.Nested(TriedSchema),
-        validate=ma.validate.Length(max=MAX_LIST),
-        allow_none=True,
-        metadata=doc("Treatments already tried; none when left out."),
-    )
-    avoid = _ids("Preference ids to avoid (GET /v1/factors, kind preference); none when left out.", ["surgery"])
-    jurisdiction = ma.fields.String(
-        validate=[ma.validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"), ma.validate.Length(max=6)],
-        allow_none=True,
-        metadata=doc("Where the person lives: ISO 3166-1 alpha-2 or ISO 3166-2 code; unknown when left out.", "US-TX"),
-    )
-
-    @ma.post_load
-    def to_report(self, data: dict[str, Any], **kwargs: Any) -> Report:
-        data["tried"] = tuple(Tried(**t) for t in data.get("tried") or ())
-        data["red_flags_screened"] = bool(data.get("red_flags_screened"))
-        for key in ("red_flags", "avoid"):
-            data[key] = tuple(dict.fromkeys(data.get(key) or ()))  # de-duplicated, order kept
-        for key in ("conditions", "medications"):  # None stays None: not answered
-            if data.get(key) is not None:
-                data[key] = tuple(dict.fromkeys(data[key]))
-        return Report(**data)
-
-
-class ReasonSchema(BaseSchema):
-    rule = ma.fields.String(metadata=doc("Id of the rule that produced it (see trace).", "contraindications"))
-    code = ma.fields.String(metadata=doc("Machine-readable reason code.", "contraindicated"))
+class ReasonSchema(OutputSchema):
+    rule = one_of(REASON_RULES, "Id of the rule that produced it (see trace).", "contraindications")
+    code = one_of([m.value for m in Msg], "Machine-readable reason code.", "contraindicated")
     text = ma.fields.String(
         metadata=doc("Plain-language reason.", "Anti-inflammatory painkillers can harm the kidneys.")
     )
@@ -104,15 +23,20 @@ class ReasonSchema(BaseSchema):
     )
 
 
-class CautionSchema(BaseSchema):
+class CautionSchema(OutputSchema):
     factor = ma.fields.String(
         metadata=doc("Factor id, or `tried` for a bad reaction to a medicine of the same kind.", "age-65-plus")
     )
-    level = enum_field(RuleLevel, "caution or clinician_only.", "caution")
+    level = enum_field(
+        RuleLevel,
+        "caution: shown with a warning; clinician_only: only with a clinician's advice (clinician_needed is then "
+        "true); exclude: never on a caution, as an excluding rule leaves the option out (listed for completeness).",
+        "caution",
+    )
     text = ma.fields.String(metadata=doc("What to watch for.", "Stomach and kidney side effects are more likely."))
 
 
-class TriageSchema(BaseSchema):
+class TriageSchema(OutputSchema):
     level = enum_field(
         Urgency,
         "How soon to get care: emergency (now), urgent (today), soon (within 1 to 3 days), consult (within 2 "
@@ -123,10 +47,10 @@ class TriageSchema(BaseSchema):
     action = ma.fields.String(metadata=doc("The plain-language next step."))
 
 
-class RecommendedSchema(BaseSchema):
+class RecommendedSchema(OutputSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "staying-active"))
     name = text("Name.", "Staying active", attribute="treatment.name")
-    category = ma.fields.String(attribute="treatment.category.value", metadata=doc("Category.", "self_care"))
+    category = enum_field(Category, "Kind of treatment.", "self_care", attribute="treatment.category")
     rank = integer("1 is the first option to consider.", 1, 1, MAX_ITEMS)
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is suggested."))
     evidence = ma.fields.Nested(EvidenceBriefSchema, attribute="treatment.evidence", metadata=doc("Evidence grade."))
@@ -138,25 +62,35 @@ class RecommendedSchema(BaseSchema):
     )
 
 
-class ExcludedSchema(BaseSchema):
+class ExcludedSchema(OutputSchema):
     treatment_id = ma.fields.String(attribute="treatment.id", metadata=doc("Treatment id.", "bed-rest"))
     name = text("Name.", "Bed rest", attribute="treatment.name")
-    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is not suggested."))
+    kind = enum_field(
+        ExclusionKind,
+        "Why it is left out, the most serious when several reasons apply (most serious first): contraindicated "
+        "(unsafe for this person), held_for_urgent_care (everything waits for a same-day assessment), "
+        "held_for_assessment (a warning sign must be checked first), held_until_screened (the warning-sign "
+        "questions were not all asked), did_not_work (tried before: worse or side effects), evidence_against (weak "
+        "or negative evidence), not_now (not for this stage of sciatica), specialist_only (a specialist option whose "
+        "criteria are not met), preference (the person asked to avoid it).",
+        "evidence_against",
+    )
+    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema), metadata=doc("Why it is not suggested: every reason."))
     link = ma.fields.Function(
         lambda r: f"/v1/treatments/{r.treatment.id}",
         metadata=doc("Full item.", "/v1/treatments/bed-rest", type="string"),
     )
 
 
-class TipAdviceSchema(BaseSchema):
+class TipAdviceSchema(OutputSchema):
     id = ma.fields.String(attribute="tip.id", metadata=doc("Tip id.", "stay-active-walking"))
     title = text("Title.", attribute="tip.title")
     text = text("The tip.", attribute="tip.text")
     cautions = ma.fields.List(ma.fields.Nested(CautionSchema), metadata=doc("Cautions for this person."))
 
 
-class TraceStepSchema(BaseSchema):
-    rule = ma.fields.String(metadata=doc("Rule id.", "red-flags"))
+class TraceStepSchema(OutputSchema):
+    rule = one_of(RULES, "Rule id, in the order the rules run.", "red-flags")
     read = ma.fields.Function(
         lambda s: dict(s.read),
         metadata=doc("Inputs the rule read and their values.", {"red_flags": "none"}, type="object"),
@@ -164,7 +98,7 @@ class TraceStepSchema(BaseSchema):
     decision = ma.fields.String(metadata=doc("What it decided.", "level self_care"))
 
 
-class RecommendationSchema(BaseSchema):
+class RecommendationSchema(OutputSchema):
     """The answer of POST /v1/recommendations, as documented. The service writes it with recommendations_presenter.py
     (the same JSON without marshmallow, on the hot path); tests/api/test_present.py proves both equal."""
 
@@ -187,7 +121,7 @@ class RecommendationSchema(BaseSchema):
     disclaimers = ma.fields.List(ma.fields.Nested(DisclaimerSchema), metadata=doc("Always present."))
     trace = ma.fields.List(ma.fields.Nested(TraceStepSchema), metadata=doc("Rules evaluated, in order."))
     unanswered = ma.fields.List(
-        ma.fields.String(),
+        one_of(FIELD_ORDER, "A request field."),
         metadata=doc(
             "Request fields that were not answered and were read the safer way (ask them for a fuller answer).",
             ["age", "medications"],

@@ -83,6 +83,7 @@ def present(result: Result, cat: Dumped, lang: str) -> dict[str, Any]:
             {
                 "treatment_id": e.treatment.id,
                 "name": treatments[e.treatment.id]["name"],
+                "kind": e.kind,
                 "reasons": e.reasons,
                 "link": treatments[e.treatment.id]["link"],
             }

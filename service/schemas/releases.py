@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 
 from service.knowledge.releases import SEMVER
-from service.schemas.base import BaseSchema, doc, integer
+from service.schemas.base import OutputSchema, doc, integer
 
 
 def semver(description: str, example: str | None, **kwargs: Any) -> ma.fields.String:
@@ -22,7 +22,7 @@ def _ids(what: str, example: list[str]) -> ma.fields.List:
     return ma.fields.List(ma.fields.String(metadata=doc(ITEM)), required=True, metadata=doc(what, example))
 
 
-class GradeChangeSchema(BaseSchema):
+class GradeChangeSchema(OutputSchema):
     item = ma.fields.String(required=True, metadata=doc(ITEM, "treatments/opioids"))
     before = ma.fields.String(
         required=True, allow_none=True, metadata=doc("certainty/direction/strength before (then per stage).", None)
@@ -34,7 +34,7 @@ class GradeChangeSchema(BaseSchema):
     )
 
 
-class ChangesSchema(BaseSchema):
+class ChangesSchema(OutputSchema):
     added = _ids("Items new in this version.", ["tips/pacing"])
     removed = _ids("Items gone in this version: delete them.", [])
     grade_changed = ma.fields.List(
@@ -48,7 +48,7 @@ class ChangesSchema(BaseSchema):
     updated = _ids("Items with other changes (wording, sources, review dates).", ["sources/S12"])
 
 
-class ReleaseSchema(BaseSchema):
+class ReleaseSchema(OutputSchema):
     version = semver("Content version.", "2.0.0")
     date = ma.fields.Date(required=True, metadata=doc("Date it was recorded.", "2026-12-01"))
     previous_version = semver("The version before it; null for the first recorded one.", None, allow_none=True)
@@ -76,7 +76,7 @@ class ReleaseSchema(BaseSchema):
     )  # fmt: skip
 
 
-class ReleaseFeedSchema(BaseSchema):
+class ReleaseFeedSchema(OutputSchema):
     content_version = semver("The content version served now.", "2.0.0")
     releases = ma.fields.List(
         ma.fields.Nested(ReleaseSchema), required=True, metadata=doc("Every recorded release, newest first.")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 
 from service.engine.hazards import ControlKind, Likelihood, Severity
-from service.schemas.base import BaseSchema, doc, enum_field, integer
+from service.schemas.base import OutputSchema, doc, enum_field, integer
 
 
-class RiskLevelSchema(BaseSchema):
+class RiskLevelSchema(OutputSchema):
     rating = integer("Risk rating, 1 (acceptable) to 5 (unacceptable).", 2, 1, 5)
     label = ma.fields.String(
         metadata=doc("What the rating means.", "acceptable where further reduction is impractical")
@@ -16,7 +16,7 @@ class RiskLevelSchema(BaseSchema):
     meaning = ma.fields.String(metadata=doc("What must be done at this rating."))
 
 
-class RiskMatrixSchema(BaseSchema):
+class RiskMatrixSchema(OutputSchema):
     standard = ma.fields.String(metadata=doc("The risk management standard the matrix follows."))
     likelihood = ma.fields.List(
         enum_field(Likelihood, "Likelihood level."), metadata=doc("Rows, least likely first.", ["very_low", "low"])
@@ -31,7 +31,7 @@ class RiskMatrixSchema(BaseSchema):
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids (see /v1/sources).", ["S64"]))
 
 
-class RiskSchema(BaseSchema):
+class RiskSchema(OutputSchema):
     severity = enum_field(Severity, "Consequence for the person.", "major")
     likelihood = enum_field(Likelihood, "How likely.", "low")
     rating = integer("Rating from the risk matrix.", 3, 1, 5)
@@ -41,7 +41,7 @@ class ResidualRiskSchema(RiskSchema):
     note = ma.fields.String(metadata=doc("Why the residual risk is acceptable, or what remains to be done."))
 
 
-class ControlSchema(BaseSchema):
+class ControlSchema(OutputSchema):
     kind = enum_field(
         ControlKind,
         "rule: an engine rule id as named in every answer's trace; knowledge: a knowledge file or file#record; "
@@ -52,7 +52,7 @@ class ControlSchema(BaseSchema):
     does = ma.fields.String(metadata=doc("How it stops or reduces the hazard."))
 
 
-class HazardSchema(BaseSchema):
+class HazardSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Hazard id.", "HAZ-01"))
     title = ma.fields.String(metadata=doc("Short title.", "A red flag is missed or outranked by self-care advice"))
     description = ma.fields.String(metadata=doc("What goes wrong."))
@@ -71,7 +71,7 @@ class HazardSchema(BaseSchema):
     residual = ma.fields.Nested(ResidualRiskSchema, metadata=doc("Risk after the controls, and why it is accepted."))
 
 
-class HazardLogSchema(BaseSchema):
+class HazardLogSchema(OutputSchema):
     content_version = ma.fields.String(metadata=doc("Content version the log belongs to.", "1.0.0"))
     risk_matrix = ma.fields.Nested(RiskMatrixSchema, metadata=doc("How severity and likelihood give a rating."))
     hazards = ma.fields.List(ma.fields.Nested(HazardSchema), metadata=doc("Every hazard, with controls and proof."))

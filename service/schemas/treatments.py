@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from service.engine.models import Category, Certainty, Direction, Invasiveness, Stage
-from service.schemas.base import BaseSchema, doc, enum_field, integer, text
+from service.schemas.base import BaseSchema, OutputSchema, doc, enum_field, integer, text
 from service.schemas.evidence import EvidenceBriefSchema, EvidenceSchema, RuleSchema
 
 
@@ -14,7 +14,7 @@ def illustration_path(exercise_id: str) -> str:
     return f"/v1/illustrations/{exercise_id}.svg"
 
 
-class IllustrationSchema(BaseSchema):
+class IllustrationSchema(OutputSchema):
     url = ma.fields.Function(
         lambda p: illustration_path(p.id),
         metadata=doc(
@@ -32,7 +32,7 @@ class IllustrationSchema(BaseSchema):
     height = integer("Height in CSS pixels.", 94, 1, 4096)
 
 
-class ExerciseSchema(BaseSchema):
+class ExerciseSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Exercise id.", "knee-to-chest"))
     name = text("Exercise name.", "Knee-to-chest stretch")
     steps = ma.fields.List(text("One step."), metadata=doc("How to do it, step by step."))
@@ -41,14 +41,14 @@ class ExerciseSchema(BaseSchema):
     illustration = ma.fields.Nested(IllustrationSchema, metadata=doc("A simple drawing of the pose, with alt text."))
 
 
-class DrugSchema(BaseSchema):
+class DrugSchema(OutputSchema):
     name = ma.fields.String(metadata=doc("Generic (ingredient) name.", "ibuprofen"))
     brands = ma.fields.List(ma.fields.String(), metadata=doc("Example brand names.", ["Advil", "Nurofen"]))
     rxnorm = ma.fields.String(metadata=doc("RxNorm ingredient RxCUI.", "5640"))
     rxnorm_verified = ma.fields.Boolean(metadata=doc("False where the code still needs checking against RxNav.", True))
 
 
-class CriteriaSchema(BaseSchema):
+class CriteriaSchema(OutputSchema):
     text = text("When a specialist considers it, in plain language.")
     min_pain = integer("Leg pain at least this (0-10).", 7, 0, 10, allow_none=True)
     min_days = integer("Symptoms for at least this many days.", 42, 0, 36500, allow_none=True)
@@ -63,7 +63,7 @@ def _link(t: object) -> str:
     return f"/v1/treatments/{t.id}"  # type: ignore[attr-defined]
 
 
-class TreatmentSummarySchema(BaseSchema):
+class TreatmentSummarySchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Stable treatment id (slug).", "staying-active"))
     name = text("Name.", "Staying active")
     category = enum_field(Category, "Kind of treatment.", "self_care")

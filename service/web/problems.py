@@ -12,6 +12,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from service.openapi import RATE_LIMIT_HEADERS, AccessPlugin, BoundsPlugin
+from service.schemas.base import SchemaKeywordsPlugin
 from service.schemas.problems import ProblemSchema
 from service.web.telemetry import new_request_id
 
@@ -55,7 +56,8 @@ def flatten(messages: Any, location: str = "", prefix: str = "") -> list[dict[st
             if isinstance(item, (dict, list)):
                 out += flatten(item, location, prefix)
             else:
-                out.append({"location": location or "body", "field": prefix or "_body", "message": str(item)})
+                field = prefix.removesuffix("._schema") or "_body"  # an item's own error names the item
+                out.append({"location": location or "body", "field": field, "message": str(item)})
     return out
 
 
@@ -78,7 +80,7 @@ class ProblemApi(Api):
         return problem(error.code or 500, detail, errors or None, headers)
 
     def _init_spec(self, **kwargs: Any) -> None:
-        kwargs.setdefault("extra_plugins", [BoundsPlugin(), AccessPlugin()])
+        kwargs.setdefault("extra_plugins", [BoundsPlugin(), AccessPlugin(), SchemaKeywordsPlugin()])
         super()._init_spec(**kwargs)
 
     def _register_pagination_header(self) -> None:

@@ -210,3 +210,78 @@ def test_null_or_absent_means_not_answered_and_is_read_the_safer_way(client, fie
     assert "unanswered" in {d["id"] for d in sent_null["disclaimers"]}
     offered = {r["treatment_id"] for r in sent_null["recommendations"]}
     assert offered <= {r["treatment_id"] for r in answered["recommendations"]}
+
+
+@pytest.mark.parametrize(
+    "body, fields",
+    [
+        pytest.param(  # the case: the unknown treatment was only reported once the outcome was fixed
+            {"tried": [{"treatment_id": "massage", "outcome": "great"}, {"treatment_id": "magic", "outcome": "worse"}]},
+            ["tried.0.outcome", "tried.1.treatment_id"],
+            id="bad-outcome-and-unknown-treatment",
+        ),
+        pytest.param(
+            {"age": -1, "conditions": ["kidney", "not an id!", "kidney-disease"], "avoid": ["chocolate"]},
+            ["age", "conditions.1", "conditions.0", "avoid.0"],
+            id="bad-age-bad-id-and-unknown-ids-keep-their-index",
+        ),
+        pytest.param(
+            {"pregnant": "yes", "pregnancy_weeks": 20, "red_flags": ["headache"]},
+            ["pregnant", "red_flags.0", "pregnancy_weeks"],
+            id="bad-pregnant-weeks-without-pregnant-and-unknown-flag",
+        ),
+        pytest.param(
+            {"tried": ["massage", {"treatment_id": "magic", "outcome": "helped"}], "jurisdiction": "Texas"},
+            ["tried.0", "jurisdiction", "tried.1.treatment_id"],
+            id="tried-item-not-an-object",
+        ),
+        pytest.param(
+            {"age": "40", "symptom_duration_days": 4000, "tried": [{"treatment_id": "massage", "weeks": 1000}]},
+            ["age", "tried.0.weeks", "tried.0.outcome"],
+            id="a-bad-field-is-not-also-checked-against-the-others",
+        ),
+    ],
+)
+def test_every_error_of_a_report_is_reported_in_one_answer(client, body, fields):
+    r = post(client, body)
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    assert [e["field"] for e in r.json["errors"]] == fields, r.json
+
+
+@pytest.mark.parametrize(
+    "body, field, message",
+    [
+        ({"conditions": ["kidney disease"]}, "conditions.0", "Must be an id: letters, digits and hyphens, up to 64"),
+        ({"tried": [{"treatment_id": "-x", "outcome": "helped"}]}, "tried.0.treatment_id", "e.g. physical-therapy"),
+        ({"jurisdiction": "us-tx"}, "jurisdiction", "an ISO 3166 code such as US or US-TX"),
+        ({"age": 40.5}, "age", "Must be a whole number from 0 to 120"),
+        ({"pain_severity": 11}, "pain_severity", "Must be a whole number from 0 to 10."),
+        ({"pregnant": "yes"}, "pregnant", "Must be true, false or null"),
+        ({"breastfeeding": 0}, "breastfeeding", "Must be true, false or null"),
+        ({"red_flags_screened": 1}, "red_flags_screened", "Must be true, false or null"),
+        ({"avoid": "surgery"}, "avoid", "Must be a list of ids"),
+        ({"red_flags": ["saddle-numbness"] * 51}, "red_flags", "At most 50 items."),
+        ({"tried": [1]}, "tried.0", "Must be an object with treatment_id, outcome and weeks."),
+    ],
+)
+def test_messages_say_what_format_is_expected(client, body, field, message):
+    errors = {e["field"]: e["message"] for e in post(client, body).json["errors"]}
+    assert message in errors[field], errors
+
+
+OPTIONAL = ["age", "symptom_duration_days", "pain_severity", "red_flags", "red_flags_screened", "pregnant",
+            "pregnancy_weeks", "breastfeeding", "conditions", "medications", "tried", "avoid", "jurisdiction"]  # fmt: skip
+
+
+@pytest.mark.parametrize("field", OPTIONAL)
+def test_null_is_accepted_for_every_optional_field_as_not_answered(client, field):
+    every = COMPLETE | {"tried": [], "avoid": [], "jurisdiction": "GB"}
+    sent_null = post(client, every | {field: None})
+    assert sent_null.status_code == 200, sent_null.json
+    assert sent_null.json == post(client, {k: v for k, v in every.items() if k != field}).json
+
+
+def test_null_weeks_of_a_try_means_not_known(client):
+    r = post(client, {"tried": [{"treatment_id": "massage", "outcome": "helped", "weeks": None}]})
+    left_out = post(client, {"tried": [{"treatment_id": "massage", "outcome": "helped"}]})
+    assert r.status_code == 200 and r.json == left_out.json

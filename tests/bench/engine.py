@@ -20,7 +20,7 @@ from service.engine import Engine
 from service.engine.models import KnowledgeBase, Report
 from service.knowledge import load_knowledge
 from service.knowledge.loader import default_root
-from service.schemas.recommendations import RecommendationRequestSchema
+from service.schemas.report import RecommendationRequestSchema
 
 TYPICAL = "acute-uncomplicated"  # the example the P5 target (recommend() <= 200 us) is read on
 ID_LINE = re.compile(r"^id:\s*(\S+)\s*$", re.MULTILINE)

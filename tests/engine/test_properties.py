@@ -12,8 +12,19 @@ from hypothesis import strategies as st
 
 from service.engine import check_report
 from service.engine.factors import derive_factors, least_days
-from service.engine.models import RULES, Direction, FactorKind, Outcome, Report, RuleLevel, Tried, Urgency
-from service.engine.results import Result
+from service.engine.models import (
+    REASON_RULES,
+    RULES,
+    Direction,
+    FactorKind,
+    Msg,
+    Outcome,
+    Report,
+    RuleLevel,
+    Tried,
+    Urgency,
+)
+from service.engine.results import ExclusionKind, Result
 from tests.engine.reports import FACTORS, IMPLYING, KB, RED_FLAGS, answered, complete_reports, reports
 from tests.names import mentions
 
@@ -225,10 +236,20 @@ def test_every_option_is_accounted_for_once_with_reasons(engine, report):
 
 
 @given(reports())
+def test_an_option_a_contraindication_excludes_is_marked_contraindicated(engine, report):
+    for e in engine.recommend(report).excluded:
+        unsafe = any(r.rule in ("contraindications", "drug-classes") for r in e.reasons)
+        assert (e.kind is ExclusionKind.CONTRAINDICATED) == unsafe, (e.treatment.id, e.kind, e.reasons)
+
+
+@given(reports())
 def test_the_same_report_always_gets_the_same_answer_traced_by_named_rules(engine, report):
     result = engine.recommend(report)
     assert result == engine.recommend(report)
     assert {step.rule for step in result.trace} <= set(RULES), "the hazard log cites rules by these names"
+    reasons = [*result.triage.reasons, *(r for o in (*result.recommendations, *result.excluded) for r in o.reasons)]
+    assert {r.rule for r in reasons} <= set(REASON_RULES), "the OpenAPI document lists these as Reason.rule"
+    assert {r.code for r in reasons} <= {m.value for m in Msg}, "and these as Reason.code"
 
 
 # --- classes, children and specialist options -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from service.engine.models import Report
-from service.schemas.recommendations import RecommendationRequestSchema
+from service.schemas.report import RecommendationRequestSchema
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
 REQUEST = RecommendationRequestSchema()

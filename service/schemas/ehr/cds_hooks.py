@@ -7,7 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, doc, integer
+from service.schemas.base import BaseSchema, OutputSchema, doc, integer
 
 FHIR_ID = r"^[A-Za-z0-9\-\.]{1,64}$"
 UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -221,5 +221,5 @@ class CdsFeedbackSchema(BaseSchema):
     )
 
 
-class CdsFeedbackReceiptSchema(BaseSchema):
+class CdsFeedbackReceiptSchema(OutputSchema):
     received = integer("How many feedback items were accepted (logged, not stored).", 1, 0, 100)

@@ -6,13 +6,13 @@ from typing import Any
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, doc, integer
+from service.schemas.base import BaseSchema, OutputSchema, doc, integer
 from service.schemas.ehr.cds_hooks import FHIR_ID
 
 FORMATS = ["json", "application/json", "application/fhir+json"]
 
 
-class FhirOpenSchema(ma.Schema):
+class FhirOpenSchema(OutputSchema):
     """A FHIR resource: the listed elements are documented, every other element of the FHIR R4B type may appear."""
 
     class Meta:
@@ -61,6 +61,7 @@ class FhirBundleEntrySchema(FhirOpenSchema):
 
 
 class FhirBundleSchema(FhirOpenSchema):
+    optional = frozenset({"entry"})  # absent when nothing matches
     resourceType = ma.fields.String(
         required=True, validate=ma.validate.OneOf(["Bundle"]), metadata=doc("Resource type.", "Bundle")
     )

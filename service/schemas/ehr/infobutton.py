@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, doc, integer
+from service.schemas.base import BaseSchema, OutputSchema, doc, integer, one_of
 
 ICD10CM_OID, SNOMED_OID = "2.16.840.1.113883.6.90", "2.16.840.1.113883.6.96"
 OID = r"^[0-2](\.(0|[1-9][0-9]*))+$"
+RECIPIENTS = ("PAT", "PROV")
 
 
 class InfobuttonQuerySchema(BaseSchema):
@@ -40,7 +41,7 @@ class InfobuttonQuerySchema(BaseSchema):
     recipient = ma.fields.String(
         data_key="informationRecipient",
         load_default="PAT",
-        validate=ma.validate.OneOf(["PAT", "PROV"]),
+        validate=ma.validate.OneOf(RECIPIENTS),
         metadata=doc(
             "Who will read it: PAT (patient) or PROV (provider); the content is patient-facing either way.", "PAT"
         ),
@@ -55,7 +56,7 @@ class InfobuttonQuerySchema(BaseSchema):
     )
 
 
-class InfobuttonQueryEchoSchema(BaseSchema):
+class InfobuttonQueryEchoSchema(OutputSchema):
     code = ma.fields.String(metadata=doc("The code asked for.", "M54.31"))
     code_system = ma.fields.String(metadata=doc("Its code system OID.", ICD10CM_OID))
     code_system_name = ma.fields.String(
@@ -65,33 +66,33 @@ class InfobuttonQueryEchoSchema(BaseSchema):
         allow_none=True, metadata=doc("The display name sent, if any.", "Sciatica, right side")
     )
     language = ma.fields.String(metadata=doc("Language of the answer.", "en"))
-    recipient = ma.fields.String(metadata=doc("PAT or PROV, as sent.", "PAT"))
+    recipient = one_of(RECIPIENTS, "PAT or PROV, as sent.")
 
 
-class InfobuttonCodingSchema(BaseSchema):
+class InfobuttonCodingSchema(OutputSchema):
     system = ma.fields.String(metadata=doc("FHIR code system URI.", "http://hl7.org/fhir/sid/icd-10-cm"))
     code = ma.fields.String(metadata=doc("Code.", "M54.31"))
     display = ma.fields.String(metadata=doc("Display.", "Sciatica, right side"))
 
 
-class InfobuttonStageSchema(BaseSchema):
+class InfobuttonStageSchema(OutputSchema):
     stage = ma.fields.String(metadata=doc("Stage.", "acute"))
     description = ma.fields.String(metadata=doc("What the stage means."))
 
 
-class InfobuttonTipSchema(BaseSchema):
+class InfobuttonTipSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Tip id (GET /v1/tips).", "stay-active-walking"))
     title = ma.fields.String(metadata=doc("Short title.", "Keep moving"))
     text = ma.fields.String(metadata=doc("The tip."))
 
 
-class InfobuttonLinkSchema(BaseSchema):
+class InfobuttonLinkSchema(OutputSchema):
     rel = ma.fields.String(metadata=doc("What the link is.", "tips"))
     href = ma.fields.String(metadata=doc("Path of the resource on this API.", "/v1/tips"))
     title = ma.fields.String(metadata=doc("Link text.", "Self-care tips with evidence"))
 
 
-class InfobuttonEntrySchema(BaseSchema):
+class InfobuttonEntrySchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Topic id.", "sciatica"))
     title = ma.fields.String(metadata=doc("Topic title.", "Sciatica"))
     summary = ma.fields.String(metadata=doc("What it is, in plain language."))
@@ -106,7 +107,7 @@ class InfobuttonEntrySchema(BaseSchema):
     matched_code = ma.fields.Nested(InfobuttonCodingSchema, metadata=doc("The sciatica code that matched."))
 
 
-class InfobuttonSchema(BaseSchema):
+class InfobuttonSchema(OutputSchema):
     query = ma.fields.Nested(InfobuttonQueryEchoSchema, metadata=doc("The request, as understood."))
     total = integer("Number of entries: 1 for the sciatica code family, else 0.", 1, 0, 3)
     entries = ma.fields.List(
