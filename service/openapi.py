@@ -103,10 +103,10 @@ SPEC_OPTIONS = {
             },
             "Access-Control-Allow-Origin": {
                 "description": (
-                    "CORS: sent when the request has an Origin header the deployment allows (SCIATICA_CORS_ORIGINS): "
-                    "`*` by default, else the calling origin."
+                    "CORS: the calling origin, sent when the request has an Origin header the deployment allows "
+                    "(SCIATICA_CORS_ORIGINS; every origin by default)."
                 ),
-                "schema": {"type": "string", "maxLength": 2048, "example": "*"},
+                "schema": {"type": "string", "maxLength": 2048, "example": "https://app.example.org"},
             },
             "Access-Control-Expose-Headers": {
                 "description": "CORS: the response headers a browser script may read (sent with Origin).",
@@ -144,7 +144,7 @@ class Profile:
         doc = copy.deepcopy(document)
         on = self.schemes()
         for op in operations(doc):
-            if "security" not in op:
+            if not op.get("security"):  # open already ([] says so explicitly)
                 continue
             op["security"] = [req for req in op["security"] if set(req) <= on]
             if not op["security"]:

@@ -30,7 +30,7 @@ def request_id() -> str:
 def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None, headers: Any = None) -> Response:
     """Build a problem+json response."""
     body: dict[str, Any] = {
-        "type": type_for(422 if errors else status).uri,
+        "type": type_for(status).uri,
         "title": http.HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
