@@ -5,6 +5,7 @@ import json
 
 import jsonschema
 import pytest
+from openapi_spec_validator import validate
 
 from service import create_app
 from service.openapi import PRODUCTION, limited_path, operations
@@ -50,6 +51,10 @@ def test_served_security_is_what_the_server_checks(configured):
         assert refused == bool(op.get("security")), f"{name}: {method} {url} without a credential"
     used = {scheme for op in operations(served) for req in op.get("security", []) for scheme in req}
     assert set(served["components"].get("securitySchemes", {})) == used
+
+
+def test_every_served_document_is_valid_openapi(configured):
+    validate(configured[2])
 
 
 def test_make_run_serves_a_document_without_security(make_client):
