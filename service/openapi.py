@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
+import orjson
 from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 
@@ -30,11 +31,9 @@ the EHR's JWT or an API key on `/cds-services` and `/fhir` (but `/fhir/metadata`
 `/openapi.json` describes that server as configured: a security requirement (and its 401/403) only where it checks a
 credential, so `make run` (no API keys, no JWT issuers) serves a document without any.
 
-**Rate limits** apply to `/v1`, `/cds-services` and `/fhir`: their answers carry `X-RateLimit-Limit`,
-`-Remaining` and `-Reset`, and a 429 carries `Retry-After`. Health probes, handouts and problem pages are not
-limited, so that an orchestrator's poll or a clinician's page is never refused; their responses state that exception
-where the rate-limit headers would be. With an `Origin` header, every answer carries the CORS headers
-(`Access-Control-Allow-Origin`, `Access-Control-Expose-Headers`).
+**Rate limits** (when on) apply to `/v1`, `/cds-services` and `/fhir`: answers carry `X-RateLimit-Limit`, `-Remaining`
+and `-Reset`, a 429 `Retry-After`. Health probes, handouts and problem pages are never refused (an orchestrator's poll,
+a clinician's page): their responses state that exception. With an `Origin`, every answer carries CORS headers.
 """
 
 PROTECTED_PREFIX = "/v1/"
@@ -125,35 +124,46 @@ def limited_path(path: str) -> bool:
 
 @dataclass(frozen=True)
 class Profile:
-    """The credentials a deployment checks; the served document states a security requirement only for those."""
+    """What a deployment checks: the served document states a security requirement only for the credentials
+    configured, and rate-limit headers and 429s only when rate limits are on."""
 
     api_keys: bool
     ehr_jwt: bool
+    rate_limits: bool = True
 
     @classmethod
     def from_config(cls, config: Any) -> Profile:
         keys = bool(str(config.get("API_KEYS") or "").strip() or config.get("API_KEYS_FILE"))
-        return cls(api_keys=keys, ehr_jwt=bool(str(config.get("CDS_JWT_ISSUERS") or "").strip()))
-
-    def schemes(self) -> set[str]:
-        return {name for name, on in (("ApiKeyAuth", self.api_keys), ("CdsHooksJwt", self.ehr_jwt)) if on}
+        jwt = bool(str(config.get("CDS_JWT_ISSUERS") or "").strip())
+        return cls(api_keys=keys, ehr_jwt=jwt, rate_limits=bool(config.get("RATE_LIMIT_ENABLED")))
 
     def apply(self, document: dict[str, Any]) -> dict[str, Any]:
         """The production document narrowed to this profile: requirements of unconfigured schemes removed, and with
-        no requirement left, the operation's 401 and 403 (nothing is checked)."""
+        no requirement left, the operation's 401 and 403 (nothing is checked); without rate limits, their headers
+        and 429s."""
         doc = copy.deepcopy(document)
-        on = self.schemes()
+        on = {name for name, kept in (("ApiKeyAuth", self.api_keys), ("CdsHooksJwt", self.ehr_jwt)) if kept}
         for op in operations(doc):
-            if not op.get("security"):  # open already ([] says so explicitly)
-                continue
-            op["security"] = [req for req in op["security"] if set(req) <= on]
-            if not op["security"]:
-                del op["security"]
-                for code in ("401", "403"):
-                    op["responses"].pop(code, None)
-        schemes = doc["components"]["securitySchemes"]
-        for name in set(schemes) - on:
-            del schemes[name]
+            if op.get("security"):  # [] says "open" explicitly: kept
+                op["security"] = [req for req in op["security"] if set(req) <= on]
+                if not op["security"]:
+                    del op["security"]
+                    for code in ("401", "403"):
+                        op["responses"].pop(code, None)
+            if not self.rate_limits:
+                op["responses"].pop("429", None)
+        if not self.rate_limits:
+            written = [r for op in operations(doc) for r in op["responses"].values()]
+            for response in (*doc["components"].get("responses", {}).values(), *written):
+                for name in (*RATE_LIMIT_HEADERS, "Retry-After"):
+                    response.get("headers", {}).pop(name, None)
+        doc["components"]["securitySchemes"] = {
+            k: v for k, v in doc["components"]["securitySchemes"].items() if k in on
+        }
+        for kind in ("responses", "headers"):  # drop those no longer referenced
+            text = orjson.dumps([doc["paths"], doc["components"].get("responses")])
+            for name in [n for n in doc["components"].get(kind, {}) if f'/{kind}/{n}"'.encode() not in text]:
+                del doc["components"][kind][name]
         return doc
 
 

@@ -35,7 +35,8 @@ SECURITY = {
 
 @pytest.fixture(scope="module", params=CONFIGS)
 def configured(request):
-    app = create_app({"TESTING": True, "RATE_LIMIT_ENABLED": 0} | CONFIGS[request.param])
+    limits = {"RATE_LIMIT_ENABLED": 1, "RATE_LIMIT": "100000 per hour"}  # on, as in production
+    app = create_app({"TESTING": True} | limits | CONFIGS[request.param])
     client = app.test_client()
     return request.param, client, client.get("/openapi.json").get_json()
 
@@ -55,6 +56,17 @@ def test_served_security_is_what_the_server_checks(configured):
 
 def test_every_served_document_is_valid_openapi(configured):
     validate(configured[2])
+
+
+def test_without_rate_limits_the_document_states_no_rate_limit_headers_nor_429(make_client):
+    client = make_client(RATE_LIMIT_ENABLED=0)
+    served = client.get("/openapi.json").get_json()
+    assert [op for op in operations(served) if "429" in op["responses"]] == []
+    assert not {"X-RateLimit-Limit", "Retry-After"} & set(json.dumps(served["paths"]).split('"'))
+    assert "X-RateLimit-Limit" not in client.get("/v1/tips").headers
+    validate(served)
+    with_limits = make_client(RATE_LIMIT_ENABLED=1).get("/openapi.json").get_json()
+    assert "429" in with_limits["paths"]["/v1/tips"]["get"]["responses"]
 
 
 def test_make_run_serves_a_document_without_security(make_client):
