@@ -10,6 +10,8 @@ from service.web.problem_types import TYPES
 from tests.api.test_openapi import COMMITTED
 from tests.ehr.conftest import FIXTURES
 
+NGINX = COMMITTED.parents[1] / "deploy" / "nginx.conf"
+
 KEY = "problem-pages-key"
 # (what is wrong, app configuration, method, path, request keywords) -> the status it answers
 ERRORS = [
@@ -52,7 +54,7 @@ def test_each_error_names_a_type_whose_page_resolves(make_client, what, config, 
 
 def type_uris_in_the_document():
     text = COMMITTED.read_text()
-    named = set(re.findall(r'"(/problems/[a-z-]+)"', text))
+    named = set(re.findall(r'"(/problems/[a-z-]+)"', text + NGINX.read_text()))  # and the proxy's own errors
     enum = json.loads(text)["paths"]["/problems/{problem_type}"]["get"]["parameters"]
     return named | {f"/problems/{slug}" for p in enum for slug in p["schema"].get("enum", [])}
 
