@@ -16,6 +16,7 @@ from apispec import APISpec
 
 from service.openapi import CORS_HEADERS, RATE_LIMIT_HEADERS, limited_path, operations
 from service.web.fastlane import WSGIApp, call
+from service.web.logs import EXAMPLES
 
 KEEP = 2  # list items an example keeps: enough to show the shape, short enough to read
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
@@ -149,6 +150,13 @@ class Examples:
         return path + ("?" + "&".join(query) if query else "")
 
     def fill(self, doc: dict[str, Any]) -> None:
+        quiet = EXAMPLES.set(True)  # not real calls: nothing they would log is logged
+        try:
+            self.fill_each(doc)
+        finally:
+            EXAMPLES.reset(quiet)
+
+    def fill_each(self, doc: dict[str, Any]) -> None:
         for template, method, op in operations(doc, with_path=True):
             ok = follow(doc, op["responses"].get("200", {}))
             params = [*doc["paths"][template].get("parameters", []), *op.get("parameters", [])]
