@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
+import orjson
 from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 
@@ -19,12 +22,24 @@ ranked and explained options, excluded options with reasons, and disclaimers.
 What a person reports is never stored or logged, and recommendation responses are `Cache-Control: no-store`.
 
 Every content response carries `X-Content-Version` and a strong `ETag` (send `If-None-Match` for a 304).
-Errors are RFC 9457 `application/problem+json` and name the field at fault.
+Errors are RFC 9457 `application/problem+json` and name the field at fault; each problem `type` is a page of this
+server (`GET /problems/{problem_type}`) saying what the problem means and what to do.
+
+**Security depends on the deployment.** The committed `openapi/openapi.json` (what `make openapi` and `flask openapi
+write` produce, whatever the local configuration) is the production profile: an API key (`X-API-Key`) on `/v1`, and
+the EHR's JWT or an API key on `/cds-services` and `/fhir` (but `/fhir/metadata`). A running server's
+`/openapi.json` describes that server as configured: a security requirement (and its 401/403) only where it checks a
+credential, so `make run` (no API keys, no JWT issuers) serves a document without any.
+
+**Rate limits** (when on) apply to `/v1`, `/cds-services` and `/fhir`: answers carry `X-RateLimit-Limit`, `-Remaining`
+and `-Reset`, a 429 `Retry-After`. Health probes, handouts and problem pages are never refused (an orchestrator's poll,
+a clinician's page): their responses state that exception. With an `Origin`, every answer carries CORS headers.
 """
 
 PROTECTED_PREFIX = "/v1/"
 EHR_ROOTS = ("/cds-services", "/fhir")
 OPEN_FHIR = "/fhir/metadata"  # clients read the CapabilityStatement before they hold a credential
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 RATE_LIMIT_HEADERS = {
     "X-RateLimit-Limit": "Requests allowed in the current window.",
     "X-RateLimit-Remaining": "Requests left in the current window.",
@@ -76,10 +91,91 @@ SPEC_OPTIONS = {
             "Retry-After": {
                 "description": "Seconds to wait before retrying.",
                 "schema": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 86400},
-            }
+            },
+            "NotRateLimited": {
+                "description": (
+                    "Not sent: this operation is not rate limited (health probes, handouts and problem pages must "
+                    "never be refused to an orchestrator or a clinician's browser). The exception to the OWASP "
+                    "rate-limit rule, stated here."
+                ),
+                "schema": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 2**53},
+            },
+            "Access-Control-Allow-Origin": {
+                "description": (
+                    "CORS: the calling origin, sent when the request has an Origin header the deployment allows "
+                    "(SCIATICA_CORS_ORIGINS; every origin by default)."
+                ),
+                "schema": {"type": "string", "maxLength": 2048, "example": "https://app.example.org"},
+            },
+            "Access-Control-Expose-Headers": {
+                "description": "CORS: the response headers a browser script may read (sent with Origin).",
+                "schema": {"type": "string", "maxLength": 2048},
+            },
         },
     },
 }
+CORS_HEADERS = ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
+
+
+def limited_path(path: str) -> bool:
+    """Whether requests to this path (a URL path or a path template) count against the rate limit."""
+    return path.startswith(PROTECTED_PREFIX) or path in EHR_ROOTS or path.startswith(tuple(r + "/" for r in EHR_ROOTS))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a deployment checks: the served document states a security requirement only for the credentials
+    configured, and rate-limit headers and 429s only when rate limits are on."""
+
+    api_keys: bool
+    ehr_jwt: bool
+    rate_limits: bool = True
+
+    @classmethod
+    def from_config(cls, config: Any) -> Profile:
+        keys = bool(str(config.get("API_KEYS") or "").strip() or config.get("API_KEYS_FILE"))
+        jwt = bool(str(config.get("CDS_JWT_ISSUERS") or "").strip())
+        return cls(api_keys=keys, ehr_jwt=jwt, rate_limits=bool(config.get("RATE_LIMIT_ENABLED")))
+
+    def apply(self, document: dict[str, Any]) -> dict[str, Any]:
+        """The production document narrowed to this profile: requirements of unconfigured schemes removed, and with
+        no requirement left, the operation's 401 and 403 (nothing is checked); without rate limits, their headers
+        and 429s."""
+        doc = copy.deepcopy(document)
+        on = {name for name, kept in (("ApiKeyAuth", self.api_keys), ("CdsHooksJwt", self.ehr_jwt)) if kept}
+        for op in operations(doc):
+            if op.get("security"):  # [] says "open" explicitly: kept
+                op["security"] = [req for req in op["security"] if set(req) <= on]
+                if not op["security"]:
+                    del op["security"]
+                    for code in ("401", "403"):
+                        op["responses"].pop(code, None)
+            if not self.rate_limits:
+                op["responses"].pop("429", None)
+        if not self.rate_limits:
+            written = [r for op in operations(doc) for r in op["responses"].values()]
+            for response in (*doc["components"].get("responses", {}).values(), *written):
+                for name in (*RATE_LIMIT_HEADERS, "Retry-After"):
+                    response.get("headers", {}).pop(name, None)
+        doc["components"]["securitySchemes"] = {
+            k: v for k, v in doc["components"]["securitySchemes"].items() if k in on
+        }
+        for kind in ("responses", "headers"):  # drop those no longer referenced
+            text = orjson.dumps([doc["paths"], doc["components"].get("responses")])
+            for name in [n for n in doc["components"].get(kind, {}) if f'/{kind}/{n}"'.encode() not in text]:
+                del doc["components"][kind][name]
+        return doc
+
+
+PRODUCTION = Profile(api_keys=True, ehr_jwt=True)
+
+
+def operations(doc: dict[str, Any], with_path: bool = False) -> Any:
+    """Every operation object of the document (with its path when asked)."""
+    for path, item in doc.get("paths", {}).items():
+        for method in METHODS:
+            if method in item:
+                yield (path, method, item[method]) if with_path else item[method]
 
 
 def _types(prop: dict[str, Any]) -> list[Any]:
@@ -127,31 +223,27 @@ class BoundsPlugin(BasePlugin):
 
 
 class AccessPlugin(BasePlugin):
-    """The credentials each operation takes, its 401/403/429 answers and rate-limit headers (service/web/limits.py).
+    """The credentials each operation takes in the production profile, and its 401/403/429 answers.
 
-    /v1: the API key. /cds-services and /fhir (but /fhir/metadata): the EHR's JWT or an API key, each verified only
-    where configured. FHIR operations document their own errors, as OperationOutcomes (service/api/ehr/fhir.py).
+    /v1: the API key. /cds-services and /fhir (but /fhir/metadata): the EHR's JWT or an API key. A server narrows
+    this to what it checks (`Profile.apply`). FHIR operations document their own errors, as OperationOutcomes
+    (service/api/ehr/fhir.py); headers are stated for every operation at once (`document_headers`).
     """
 
     def operation_helper(
         self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
     ) -> None:
         path = path or ""
-        if not path.startswith((PROTECTED_PREFIX, *EHR_ROOTS)):
+        if not limited_path(path):
             return
         for operation in (operations or {}).values():
             responses = operation.setdefault("responses", {})
             if path.startswith(PROTECTED_PREFIX):
                 operation.setdefault("security", [{"ApiKeyAuth": []}])
             elif path != OPEN_FHIR:
-                operation.setdefault("security", [{"CdsHooksJwt": []}, {"ApiKeyAuth": []}, {}])  # {}: none configured
+                operation.setdefault("security", [{"CdsHooksJwt": []}, {"ApiKeyAuth": []}])
             if not path.startswith("/fhir"):
                 if path != OPEN_FHIR:
                     responses.setdefault("401", "UNAUTHORIZED")
                     responses.setdefault("403", "FORBIDDEN")
                 responses.setdefault("429", "TOO_MANY_REQUESTS")
-            for code, response in responses.items():
-                if isinstance(response, dict) and str(code).startswith(("2", "3", "4")) and "$ref" not in response:
-                    headers = response.setdefault("headers", {})
-                    for name in (*RATE_LIMIT_HEADERS, *(("Retry-After",) if str(code) == "429" else ())):
-                        headers.setdefault(name, {"$ref": f"#/components/headers/{name}"})

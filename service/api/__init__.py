@@ -15,6 +15,7 @@ from service.api import (
     health,
     illustrations,
     medicines,
+    problem_pages,
     questionnaire,
     recommendations,
     red_flags,
@@ -59,6 +60,7 @@ BLUEPRINTS = (  # in display order (Swagger UI's sections)
     infobutton.blp,
     cds_hooks.blp,
     fhir.blp,
+    problem_pages.blp,
 )
 PUBLISHERS = (  # each adds its resource's representations to the catalog
     treatments.publish,
@@ -105,6 +107,7 @@ def build_state(config: Mapping[str, Any], kb: KnowledgeBase, keys: ApiKeys, lim
 def register_blueprints(app: Flask, api: ProblemApi, built: State) -> None:
     """Put the state where `state()` reads it, and register every resource's blueprint."""
     app.extensions[KEY] = built
+    api.known_paths.extend(built.catalog.paths)  # path parameter values for the document's examples
     app.url_map.converters["fhir_rest"] = fhir.Rest
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)

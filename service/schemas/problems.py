@@ -16,11 +16,24 @@ class FieldErrorSchema(OutputSchema):
 
 
 class ProblemSchema(OutputSchema):
-    optional = frozenset({"errors"})  # 422 only
-    type = ma.fields.String(metadata=doc("URI identifying the problem type.", "about:blank"))
+    optional = frozenset({"errors"})  # only with field errors (422, or a 400 naming fields)
+    type = ma.fields.String(
+        metadata=doc(
+            "URI of the problem type: a page saying what it means and what to do.", "/problems/validation-error"
+        )
+    )
     title = ma.fields.String(metadata=doc("Short summary of the problem type.", "Unprocessable Content"))
     status = integer("HTTP status code.", 422, 400, 599)
     detail = ma.fields.String(metadata=doc("Explanation of this occurrence.", "Invalid value for 'age'."))
     instance = ma.fields.String(metadata=doc("The request path.", "/v1/recommendations"))
     request_id = ma.fields.String(metadata=doc("Request id, as in the X-Request-ID header.", "3f2a9c1e0b7d4e58"))
     errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema), metadata=doc("Field errors (422)."))
+
+
+class ProblemTypeSchema(OutputSchema):
+    type = ma.fields.String(metadata=doc("The problem type's URI: this page.", "/problems/validation-error"))
+    status = integer("The HTTP status it comes with; null: any status without a page of its own.", 422, 400, 599,
+                     allow_none=True)  # fmt: skip
+    title = ma.fields.String(metadata=doc("Short name of the problem.", "Invalid fields"))
+    meaning = ma.fields.String(metadata=doc("What the problem means, in plain words."))
+    what_to_do = ma.fields.String(metadata=doc("What to do about it."))

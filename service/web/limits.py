@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from service.openapi import EHR_ROOTS, PROTECTED_PREFIX
+from service.openapi import limited_path
 from service.web.security import RECORDING, ApiKeys
 from service.web.windows import windows_for
 
@@ -30,7 +30,7 @@ def limited(method: str, path: str, environ: Mapping[str, Any]) -> bool:
     """Whether rate limits apply: /v1, /cds-services and /fhir calls, not CORS preflights nor recordings."""
     if method == "OPTIONS" or RECORDING in environ:
         return False
-    return path.startswith(PROTECTED_PREFIX) or path in EHR_ROOTS or path.startswith(tuple(r + "/" for r in EHR_ROOTS))
+    return limited_path(path)
 
 
 def parse_rate(text: str) -> tuple[int, int]:

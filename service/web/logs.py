@@ -7,10 +7,19 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextvars import ContextVar
 
 import orjson
 
 access = logging.getLogger("service.access")
+EXAMPLES: ContextVar[bool] = ContextVar("examples", default=False)  # set while the OpenAPI examples are answered
+
+
+class RealCallsOnly(logging.Filter):
+    """Drops what the views log while answering the document's example requests (a CDS feedback line, say)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not EXAMPLES.get()
 
 
 class JsonLines(logging.Formatter):
@@ -38,6 +47,7 @@ def init_logs(level: str) -> None:
     if not root.handlers:
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(JsonLines())
+        handler.addFilter(RealCallsOnly())
         root.addHandler(handler)
         root.propagate = False
     root.setLevel(level)

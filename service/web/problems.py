@@ -11,13 +11,14 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from service.openapi import RATE_LIMIT_HEADERS, AccessPlugin, BoundsPlugin
+from service.openapi import AccessPlugin, BoundsPlugin, Profile
 from service.schemas.base import SchemaKeywordsPlugin
 from service.schemas.problems import ProblemSchema
+from service.web.document import Document, Examples
+from service.web.problem_types import type_for
 from service.web.telemetry import new_request_id
 
 PROBLEM_JSON = "application/problem+json"
-VALIDATION_TYPE = "/problems/validation-error"
 
 
 def request_id() -> str:
@@ -30,7 +31,7 @@ def request_id() -> str:
 def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None, headers: Any = None) -> Response:
     """Build a problem+json response."""
     body: dict[str, Any] = {
-        "type": VALIDATION_TYPE if errors else "about:blank",
+        "type": type_for(status).uri,
         "title": http.HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
@@ -80,8 +81,20 @@ class ProblemApi(Api):
         return problem(error.code or 500, detail, errors or None, headers)
 
     def _init_spec(self, **kwargs: Any) -> None:
+        """The production profile's document, finished with examples from Flask's own answers (the edge goes on
+        last); `known_paths` (the catalog's) give path parameters values that exist."""
         kwargs.setdefault("extra_plugins", [BoundsPlugin(), AccessPlugin(), SchemaKeywordsPlugin()])
         super()._init_spec(**kwargs)
+        self.known_paths: list[str] = []
+        self.served: bytes | None = None
+        flask_only = self._app.wsgi_app
+        Document.adopt(self.spec, lambda doc: Examples(flask_only, self.known_paths).fill(doc))
+
+    def _openapi_json(self) -> Response:
+        """GET /openapi.json: the document narrowed to what this server checks (service.openapi.Profile)."""
+        if self.served is None:
+            self.served = orjson.dumps(Profile.from_config(self._app.config).apply(self.spec.to_dict()))
+        return Response(self.served, mimetype="application/json")
 
     def _register_pagination_header(self) -> None:
         """No list is paginated, so the document has no pagination header (nor its unused schema)."""
@@ -91,9 +104,6 @@ class ProblemApi(Api):
             response: dict[str, Any] = {"description": status.phrase}
             if not (100 <= status < 200) and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
-            if status == 429:
-                limits = ("Retry-After", *RATE_LIMIT_HEADERS)
-                response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in limits}
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
         response = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}

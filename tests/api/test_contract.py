@@ -23,7 +23,7 @@ GETS = [
     "/", "/health/live", "/health/ready", "/v1/treatments", "/v1/treatments?view=full", "/v1/tips", "/v1/red-flags",
     "/v1/factors", "/v1/questionnaire", "/v1/sources", "/v1/condition", "/v1/evidence-levels", "/v1/disclaimers",
     "/v1/meta", "/v1/safety/hazards", "/cds-services", "/fhir/metadata", "/v1/bundle", "/v1/releases",
-    "/v1/medicines?q=warfarin", "/v1/medicines?q=adv", "/v1/medicines?q=855332", "/v1/medicines?q=no-such-medicine",
+    "/problems/validation-error", "/problems/not-found", "/v1/medicines?q=warfarin", "/v1/medicines?q=adv", "/v1/medicines?q=855332", "/v1/medicines?q=no-such-medicine",
     *(f"/v1/treatments/{t.id}" for t in KB.treatments),
     *(f"/v1/sources/{s.id}" for s in KB.sources),
     *(f"/v1/safety/hazards/{h.id}" for h in KB.hazards),
@@ -65,7 +65,7 @@ def check(app, method, path, response):
 
 @pytest.mark.parametrize("path", GETS)
 def test_content_answers_keep_the_contract(app, client, path):
-    response = client.get(path)
+    response = client.get(path, headers={"Accept": "application/json"})  # a problem page is HTML otherwise
     assert response.status_code == 200
     check(app, "GET", path, response)
 

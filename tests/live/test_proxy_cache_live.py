@@ -76,7 +76,7 @@ def test_metrics_are_not_served_through_the_proxy(gunicorn, nginx, path):
     status, head, answer = send(proxy + path, headers={"X-Request-ID": "no-metrics-1234"})
     assert (status, head["Content-Type"]) == (404, "application/problem+json"), answer[:200]
     assert json.loads(answer) | {"detail": ""} == {
-        "type": "about:blank",
+        "type": "/problems/not-found",
         "title": "Not Found",
         "status": 404,
         "detail": "",
