@@ -18,6 +18,7 @@ from sciatica_relief_api_client.models import (
     RecommendationRequest,
     Recommended,
     Treatment,
+    TreatmentSummary,
     Triage,
     TriageLevel,
 )
@@ -33,13 +34,14 @@ def main(base: str, spec_path: str) -> int:
     client = Client(base_url=base, raise_on_unexpected_status=True, timeout=10.0)
     treatments = list_treatments.sync(client=client)
     assert isinstance(treatments, list) and treatments, treatments
-    assert all(isinstance(t, Treatment) and isinstance(t.evidence, Evidence) for t in treatments)
-    print(f"listTreatments: {len(treatments)} Treatment objects")
+    # the default view lists summaries (the document says: summary or full items)
+    assert all(isinstance(t, TreatmentSummary) and isinstance(t.evidence, EvidenceBrief) for t in treatments)
+    print(f"listTreatments: {len(treatments)} TreatmentSummary objects")
 
     first = treatments[0]
     assert isinstance(first.id, str)
     one = get_treatment.sync(first.id, client=client)
-    assert isinstance(one, Treatment), one
+    assert isinstance(one, Treatment) and isinstance(one.evidence, Evidence), one
     assert one.id == first.id and isinstance(one.sources, list) and not isinstance(one.details, Unset), one
     print(f"getTreatment({first.id!r}): Treatment with {len(one.sources)} sources")
 

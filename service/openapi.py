@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
-import orjson
 from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 
@@ -120,54 +117,6 @@ CORS_HEADERS = ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
 def limited_path(path: str) -> bool:
     """Whether requests to this path (a URL path or a path template) count against the rate limit."""
     return path.startswith(PROTECTED_PREFIX) or path in EHR_ROOTS or path.startswith(tuple(r + "/" for r in EHR_ROOTS))
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What a deployment checks: the served document states a security requirement only for the credentials
-    configured, and rate-limit headers and 429s only when rate limits are on."""
-
-    api_keys: bool
-    ehr_jwt: bool
-    rate_limits: bool = True
-
-    @classmethod
-    def from_config(cls, config: Any) -> Profile:
-        keys = bool(str(config.get("API_KEYS") or "").strip() or config.get("API_KEYS_FILE"))
-        jwt = bool(str(config.get("CDS_JWT_ISSUERS") or "").strip())
-        return cls(api_keys=keys, ehr_jwt=jwt, rate_limits=bool(config.get("RATE_LIMIT_ENABLED")))
-
-    def apply(self, document: dict[str, Any]) -> dict[str, Any]:
-        """The production document narrowed to this profile: requirements of unconfigured schemes removed, and with
-        no requirement left, the operation's 401 and 403 (nothing is checked); without rate limits, their headers
-        and 429s."""
-        doc = copy.deepcopy(document)
-        on = {name for name, kept in (("ApiKeyAuth", self.api_keys), ("CdsHooksJwt", self.ehr_jwt)) if kept}
-        for op in operations(doc):
-            if op.get("security"):  # [] says "open" explicitly: kept
-                op["security"] = [req for req in op["security"] if set(req) <= on]
-                if not op["security"]:
-                    del op["security"]
-                    for code in ("401", "403"):
-                        op["responses"].pop(code, None)
-            if not self.rate_limits:
-                op["responses"].pop("429", None)
-        if not self.rate_limits:
-            written = [r for op in operations(doc) for r in op["responses"].values()]
-            for response in (*doc["components"].get("responses", {}).values(), *written):
-                for name in (*RATE_LIMIT_HEADERS, "Retry-After"):
-                    response.get("headers", {}).pop(name, None)
-        doc["components"]["securitySchemes"] = {
-            k: v for k, v in doc["components"]["securitySchemes"].items() if k in on
-        }
-        for kind in ("responses", "headers"):  # drop those no longer referenced
-            text = orjson.dumps([doc["paths"], doc["components"].get("responses")])
-            for name in [n for n in doc["components"].get(kind, {}) if f'/{kind}/{n}"'.encode() not in text]:
-                del doc["components"][kind][name]
-        return doc
-
-
-PRODUCTION = Profile(api_keys=True, ehr_jwt=True)
 
 
 def operations(doc: dict[str, Any], with_path: bool = False) -> Any:

@@ -27,6 +27,7 @@ from service.api import (
     tips,
     treatments,
 )
+from service.api.document import finisher
 from service.api.ehr import cds_hooks, fhir, infobutton
 from service.api.state import KEY, FhirIndex, State
 from service.ehr.fetch import Fetcher
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask, api: ProblemApi, built: State) -> None:
     """Put the state where `state()` reads it, and register every resource's blueprint."""
     app.extensions[KEY] = built
     api.known_paths.extend(built.catalog.paths)  # path parameter values for the document's examples
+    api.spec.finishers.insert(0, finisher(built.kb, built.medicines))  # before the examples are taken
     app.url_map.converters["fhir_rest"] = fhir.Rest
     for blp in BLUEPRINTS:
         api.register_blueprint(blp)

@@ -83,6 +83,12 @@ SERVICES: Mapping[str, Mapping[str, str]] = {
 }
 
 
+# The prefetch keys each hook's answer depends on. Without FHIR fetching a call must carry them (else 412), whatever
+# its orders: the document can then state them as required (service/api/document.py).
+NEEDS = {"patient-view": ("conditions",), "order-select": ("conditions", "medications"),
+         "order-sign": ("conditions", "medications")}  # fmt: skip
+
+
 class PrefetchMissing(Exception):
     """The answer depends on data the EHR did not prefetch and that could not be fetched (`why`, per key; empty
     when fetching is off)."""
@@ -110,9 +116,11 @@ def answer(
     required keys can be neither."""
     hook = SERVICES[service_id]["hook"]
     context, prefetch = body["context"], dict(body.get("prefetch") or {})
+    if fetch is None and (lost := tuple(k for k in NEEDS[hook] if k not in prefetch)):
+        raise PrefetchMissing(lost)
     patient_id = context.get("patientId")
     if hook == "patient-view":
-        prefetch, notes = complete(prefetch, ("conditions",), fetch)
+        prefetch, notes = complete(prefetch, NEEDS[hook], fetch)
         chart = noted(read_chart(prefetch, patient_id, ctx.codes, today), notes)
         if not chart.sciatica:
             return {"cards": []}
@@ -123,7 +131,7 @@ def answer(
     orders = [o for o in (classify(r, ctx, pool) for r in checked) if o is not None]
     if not orders:
         return {"cards": []}
-    prefetch, notes = complete(prefetch, ("conditions", "medications"), fetch)
+    prefetch, notes = complete(prefetch, NEEDS[hook], fetch)
     other_meds = [r for r in others + checked if r.get("resourceType") == "MedicationRequest"]
     cards = []
     for order in orders:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, OutputSchema, doc
+from service.schemas.base import BaseSchema, OutputSchema, doc, integer
 
 MATCHED = ("name", "brand", "rxnorm")
 TERM_TYPES = ("IN", "BN", "SCD", "SBD", "GPCK", "BPCK")
@@ -72,13 +72,11 @@ class MedicineSchema(OutputSchema):
             ["anticoagulant"],
         ),
     )
-    min_days = ma.fields.Integer(
-        required=True,
+    min_days = integer(
+        "The classes apply only after this many days of use (long-term steroid tablets: 28); null when they apply "
+        "at once. A report naming the medicine counts it as taken that long, the safer reading.",
+        None,
+        0,
+        36500,
         allow_none=True,
-        metadata=doc(
-            "The classes apply only after this many days of use (long-term steroid tablets: 28); null when they "
-            "apply at once. A report naming the medicine counts it as taken that long, the safer reading.",
-            None,
-            format="int32",
-        ),
     )

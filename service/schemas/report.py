@@ -59,8 +59,22 @@ class TriedSchema(BaseSchema):
     error_messages = {"type": "Must be an object with treatment_id, outcome and weeks."}
 
     treatment_id = _id("physical-therapy", required=True, metadata=doc("Treatment id.", "physical-therapy"))
-    weeks = integer("For how many weeks (null: not known).", 8, 0, 520, allow_none=True)
+    weeks = integer(
+        "For how many weeks (null: not known); a trial cannot be longer than the symptoms (422).",
+        1,
+        0,
+        520,
+        allow_none=True,
+    )
     outcome = enum_field(Outcome, "How it went.", "no_change", required=True)
+
+
+WEEKS = {
+    "type": "integer",
+    "format": "int32",
+    "minimum": RANGES["pregnancy_weeks"][0],
+    "maximum": RANGES["pregnancy_weeks"][1],
+}
 
 
 class RecommendationRequestSchema(BaseSchema):
@@ -68,14 +82,21 @@ class RecommendationRequestSchema(BaseSchema):
     # The cross-field rule of check_report (service/engine/factors.py) JSON Schema can state: weeks of pregnancy only
     # with pregnant: true (weeks sent as null are not answered, so allowed alone). The others compare numbers
     # (symptoms longer than a life, a trial longer than the symptoms) or depend on the content (which ages a factor
-    # is possible at), so only the 422 states them.
+    # is possible at): the document states them in words (x-rules-beyond-schema), and the 422 names the fields.
     json_schema: ClassVar[dict[str, Any]] = {
-        "if": {"required": ["pregnancy_weeks"], "properties": {"pregnancy_weeks": {"type": "integer"}}},
+        "if": {"required": ["pregnancy_weeks"], "properties": {"pregnancy_weeks": WEEKS}},
         "then": {"required": ["pregnant"], "properties": {"pregnant": {"const": True}}},
+        "x-rules-beyond-schema": [
+            "Each tried[].weeks fits within symptom_duration_days (7 days a week), when both are known.",
+            "symptom_duration_days fits within the person's life ((age + 1) x 366 days), when both are known.",
+            "Each condition and medicine class, pregnant and breastfeeding are possible at the given age (GET "
+            "/v1/factors gives each factor's ages).",
+            "A report that breaks one is answered 422, naming both fields: JSON Schema cannot compare two numbers.",
+        ],
     }
 
     age = _int("age", "Age in years (0-120).", 42)
-    symptom_duration_days = _int("symptom_duration_days", "How long the symptoms have lasted, in days.", 10)
+    symptom_duration_days = _int("symptom_duration_days", "How long the symptoms have lasted, in days.", 60)
     pain_severity = _int("pain_severity", "Worst leg pain in the last day, 0 (none) to 10 (worst imaginable).", 6)
     red_flags = _ids("Red flag ids the person answered yes to (GET /v1/red-flags); none when left out.", [])
     red_flags_screened = _bool(

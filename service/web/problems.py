@@ -11,11 +11,12 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from service.openapi import AccessPlugin, BoundsPlugin, Profile
+from service.openapi import AccessPlugin, BoundsPlugin
 from service.schemas.base import SchemaKeywordsPlugin
 from service.schemas.problems import ProblemSchema
 from service.web.document import Document, Examples
 from service.web.problem_types import type_for
+from service.web.profile import Profile
 from service.web.telemetry import new_request_id
 
 PROBLEM_JSON = "application/problem+json"

@@ -8,7 +8,8 @@ import pytest
 from openapi_spec_validator import validate
 
 from service import create_app
-from service.openapi import PRODUCTION, limited_path, operations
+from service.openapi import limited_path, operations
+from service.web.profile import PRODUCTION
 from tests.api.ehr.test_ehr_access import CONFIGS
 from tests.api.test_openapi import COMMITTED
 
