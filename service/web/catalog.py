@@ -15,6 +15,7 @@ from flask import Response, request
 
 from service.engine.models import KnowledgeBase
 from service.schemas.base import dump_in
+from service.web.security import csp_for
 
 JSON = "application/json"
 
@@ -106,6 +107,8 @@ class Catalog:
     def respond(self, body: bytes, etag: str, lang: str, mimetype: str = JSON) -> Response:
         headers = {"Cache-Control": self.cache_control, "Vary": "Accept-Language", "Content-Language": lang}
         if request.if_none_match.contains(etag):
+            # a 304 updates the cached answer's headers (RFC 9111 4.3.4): the 200's policy, not the pages' default
+            headers["Content-Security-Policy"] = csp_for(mimetype)
             response = Response(status=304, headers=headers)
         else:
             response = Response(body, mimetype=mimetype, headers=headers)

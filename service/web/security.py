@@ -82,6 +82,11 @@ def init_cors(app: Flask) -> None:
     )
 
 
+def csp_for(mimetype: str) -> str:
+    """The Content-Security-Policy of an answer of this media type: the pages' for HTML, nothing at all else."""
+    return CSP if mimetype == "text/html" else API_CSP
+
+
 def security_headers(hsts: int) -> Callable[[Response], Response]:
     """The after-request hook: the headers every answer carries (HSTS when configured, for TLS deployments).
 
@@ -96,12 +101,12 @@ def security_headers(hsts: int) -> Callable[[Response], Response]:
     ]
     if hsts:
         common.append(("Strict-Transport-Security", f"max-age={hsts}; includeSubDomains"))
-    sets = {kind: [*common, ("Content-Security-Policy", csp)] for kind, csp in (("html", CSP), ("other", API_CSP))}
+    sets = {kind: [*common, ("Content-Security-Policy", csp_for(kind))] for kind in ("text/html", "other")}
 
     def add_security_headers(response: Response) -> Response:
         headers = response.headers
         present = {name.lower() for name, _ in headers.to_wsgi_list()}
-        wanted = sets["html" if response.mimetype == "text/html" else "other"]
+        wanted = sets["text/html" if response.mimetype == "text/html" else "other"]
         headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         if "server" in present:
             del headers["Server"]

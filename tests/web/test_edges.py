@@ -177,3 +177,15 @@ def test_client_address_comes_from_trusted_proxies_only(make_client):
     assert remaining(behind, "203.0.113.2") == ["4", "3"], "each forwarded client has its own limit"
     direct = make_client(RATE_LIMIT_ENABLED=1, RATE_LIMIT="5 per minute")
     assert remaining(direct, "203.0.113.1") + remaining(direct, "203.0.113.2") == ["4", "3", "2", "1"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/v1/tips", "/v1/treatments/nsaids", "/v1/illustrations/glute-bridge.svg", "/v1/bundle",
+             "/handouts/condition", "/problems/not-found"],
+)  # fmt: skip
+def test_a_304_carries_the_policy_of_its_200(client, path):
+    """A 304 updates the headers a cache keeps (RFC 9111 4.3.4): a JSON answer's 304 once carried the pages' CSP."""
+    sent = client.get(path)
+    again = client.get(path, headers={"If-None-Match": sent.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.headers["Content-Security-Policy"] == sent.headers["Content-Security-Policy"]
