@@ -13,6 +13,8 @@ import tempfile
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
+from service.web import server_errors
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # measured best on 2 cores (performance.md)
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
@@ -35,6 +37,7 @@ class NoAccessLogger(Logger):
 logger_class = NoAccessLogger
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+server_errors.install()  # a request gunicorn refuses itself (414, 431, 400) is problem+json too, never an HTML page
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
