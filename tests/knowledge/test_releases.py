@@ -93,6 +93,12 @@ def retitle_source(kb):
     return _edit(kb, "sources", 0, title="Another title")
 
 
+def redraw_picture(kb):
+    first = next(iter(kb.illustrations))
+    redrawn = dataclasses.replace(kb.illustrations[first], svg=kb.illustrations[first].svg.replace("</svg>", " </svg>"))
+    return dataclasses.replace(kb, illustrations={**kb.illustrations, first: redrawn})
+
+
 @pytest.mark.parametrize(
     "edit, key, item",
     [
@@ -101,8 +107,9 @@ def retitle_source(kb):
         (tighten_rule, "safety_changed", lambda kb: f"treatments/{kb.treatments[_first_with_rules(kb)].id}"),
         (escalate_red_flag, "safety_changed", lambda kb: f"red_flags/{kb.red_flags[0].id}"),
         (retitle_source, "updated", lambda kb: f"sources/{kb.sources[0].id}"),
+        (redraw_picture, "updated", lambda kb: f"illustrations/{next(iter(kb.illustrations))}"),  # one of a mapping
     ],
-    ids=["grade", "removed", "contraindication", "red-flag-rule", "wording"],
+    ids=["grade", "removed", "contraindication", "red-flag-rule", "wording", "picture"],
 )
 def test_a_changed_knowledge_base_yields_its_change(kb, edit, key, item):
     found = dataclasses.asdict(changes(manifest(kb), manifest(edit(kb))))
