@@ -13,8 +13,6 @@ import tempfile
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
-from service.web import server_errors
-
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # measured best on 2 cores (performance.md)
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
@@ -37,7 +35,6 @@ class NoAccessLogger(Logger):
 logger_class = NoAccessLogger
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-server_errors.install()  # a request gunicorn refuses itself (414, 431, 400) is problem+json too, never an HTML page
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
@@ -129,7 +126,12 @@ else:
 
 
 def when_ready(server):  # noqa: ANN001 - gunicorn hook
-    """Say once if metrics could not use their folder."""
+    """Before the workers start: what gunicorn refuses itself (414, 431, 400) is answered as problem+json too, never
+    its HTML page; and say once if metrics could not use their folder."""
+    # imported here, not at the top: service.web imports prometheus_client, which must see the metrics folder first
+    from service.web import server_errors
+
+    server_errors.install()
     if metrics_problem:
         server.log.warning(
             "metrics folder unusable (%s): each worker serves only its own metrics; requests are unaffected",
