@@ -1,6 +1,7 @@
 """The shipping files: Dockerfile, docker-compose.yml and the nginx config agree with the service."""
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,20 @@ def test_only_routes_nginx_sizes_take_bodies(app):
     """Every route with a body is under /v1 (the server's 16 KiB) or /cds-services/ (its own location)."""
     bodies = {r.rule for r in app.url_map.iter_rules() if r.methods & {"POST", "PUT", "PATCH"}}
     assert bodies and all(rule.startswith(("/v1/", "/cds-services/")) for rule in bodies), bodies
+
+
+def test_every_data_file_of_the_package_goes_into_the_wheel():
+    """A file under service/ that is not Python must match a package-data pattern, or the wheel (and the image,
+    which installs it) starts without it: the exercise pictures once did."""
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    service = ROOT / "service"
+    missing = []
+    for path in service.rglob("*"):
+        if not path.is_file() or path.suffix in {".py", ".pyc"} or "__pycache__" in path.parts:
+            continue
+        owners = [pkg for pkg in declared if (ROOT / pkg.replace(".", "/")) in path.parents]
+        if not any(
+            path.relative_to(ROOT / pkg.replace(".", "/")).match(pattern) for pkg in owners for pattern in declared[pkg]
+        ):
+            missing.append(str(path.relative_to(ROOT)))
+    assert missing == []
