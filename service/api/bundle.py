@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from service.api.state import state
 from service.engine.models import KnowledgeBase
 from service.schemas.bundle import BundleSchema
-from service.web.args import no_query
+from service.web.args import lang_query
 from service.web.catalog import Catalog
 
 blp = Blueprint("Bundle", __name__, url_prefix="/v1/bundle", description="All content in one document, to use offline.")
@@ -68,7 +68,7 @@ def publish(cat: Catalog) -> None:
 @blp.route("")
 class Bundle(MethodView):
     @blp.doc(operationId="getBundle")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, BundleSchema, headers=ENCODING)
     def get(self):
         """Get all content for offline use

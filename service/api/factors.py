@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from service.api.state import state
 from service.engine.models import FactorKind
-from service.schemas.base import BaseSchema, doc
+from service.schemas.base import QuerySchema, doc
 from service.schemas.content import FactorSchema
 from service.web.args import query
 from service.web.catalog import Catalog
@@ -14,7 +14,7 @@ from service.web.catalog import Catalog
 blp = Blueprint("Factors", __name__, url_prefix="/v1/factors", description="Ids accepted by POST /v1/recommendations.")
 
 
-class FactorQuerySchema(BaseSchema):
+class FactorQuerySchema(QuerySchema):
     kind = ma.fields.Enum(FactorKind, by_value=True, metadata=doc("Only factors of this kind."))
 
 

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint, abort
 
 from service.api.handout_pages import CONDITION, Page
 from service.api.state import state
-from service.web.args import no_query
+from service.web.args import lang_query
 
 MAX_CHARS = 262_144  # the documented bound of one page; tests hold every page under it
 
@@ -36,7 +36,7 @@ HTML_PAGE = {"type": "string", "maxLength": MAX_CHARS}
 @blp.route("/condition")
 class ConditionHandout(MethodView):
     @blp.doc(operationId="getConditionHandout")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, HTML_PAGE, content_type="text/html", description="The handout: a printable HTML page.")
     def get(self):
         """Get the sciatica handout
@@ -52,7 +52,7 @@ class ConditionHandout(MethodView):
 @blp.route("/<string(maxlength=64):treatment_id>")
 class TreatmentHandout(MethodView):
     @blp.doc(operationId="getTreatmentHandout")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, HTML_PAGE, content_type="text/html", description="The handout: a printable HTML page.")
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, treatment_id):

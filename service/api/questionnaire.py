@@ -7,7 +7,7 @@ from service.api.state import state
 from service.engine.models import AnswerType, Factor, KnowledgeBase, Text, Urgency
 from service.schemas.base import RANGES
 from service.schemas.content import QuestionSchema
-from service.web.args import no_query
+from service.web.args import lang_query
 from service.web.catalog import Catalog
 
 blp = Blueprint("Questionnaire", __name__, url_prefix="/v1/questionnaire", description="Intake questions, in order.")
@@ -44,6 +44,7 @@ def questions(kb: KnowledgeBase) -> list[dict[str, object]]:
             "minimum": None,
             "maximum": None,
             "options": [],
+            "record": f,
         }
         for f in flags
         for n, q in enumerate(f.questions, 1)
@@ -61,6 +62,7 @@ def questions(kb: KnowledgeBase) -> list[dict[str, object]]:
                 "minimum": low,
                 "maximum": high,
                 "options": _options(kb, q.options_from),
+                "record": q,
             }
         )
     return out
@@ -73,7 +75,7 @@ def publish(cat: Catalog) -> None:
 @blp.route("")
 class Questionnaire(MethodView):
     @blp.doc(operationId="getQuestionnaire")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, QuestionSchema(many=True))
     def get(self):
         """Get the intake questionnaire

@@ -18,7 +18,8 @@ from service.schemas.problems import ProblemSchema
 from service.schemas.recommendations import RecommendationSchema
 from service.schemas.recommendations_presenter import PARTS, parts, present
 from service.schemas.report import RecommendationRequestSchema
-from service.web.catalog import Catalog
+from service.web.args import lang_query
+from service.web.catalog import Catalog, language_headers
 from service.web.problems import PROBLEM_JSON, flatten
 
 blp = Blueprint(
@@ -110,6 +111,7 @@ def require_json() -> None:
 @blp.route("")
 class Recommendations(MethodView):
     @blp.doc(operationId="createRecommendation")
+    @lang_query(blp)
     @blp.arguments(REQUEST, examples=REQUEST_EXAMPLES)
     @blp.response(
         200,
@@ -133,5 +135,5 @@ class Recommendations(MethodView):
         if problems:
             abort(422, errors={"json": {field: [message] for field, message in problems}})
         lang = cat.language()
-        headers = {"Cache-Control": "no-store", "Content-Language": lang}
+        headers = {"Cache-Control": "no-store"} | language_headers(lang, cat.fallback(lang))
         return Response(answer(report, engine, cat, lang), mimetype="application/json", headers=headers)

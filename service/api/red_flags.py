@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from service.api.state import state
 from service.schemas.content import RedFlagSchema
-from service.web.args import no_query
+from service.web.args import lang_query
 from service.web.catalog import Catalog
 
 blp = Blueprint("Red flags", __name__, url_prefix="/v1/red-flags", description="Warning signs and their urgency.")
@@ -18,7 +18,7 @@ def publish(cat: Catalog) -> None:
 @blp.route("")
 class RedFlags(MethodView):
     @blp.doc(operationId="listRedFlags")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, RedFlagSchema(many=True))
     def get(self):
         """List red flags

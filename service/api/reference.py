@@ -10,7 +10,7 @@ from service.config import API_VERSION
 from service.engine.models import Condition, KnowledgeBase, Tip, Treatment
 from service.knowledge.attribution import Sourcing
 from service.schemas.content import ConditionSchema, DisclaimerSchema, EvidenceScaleSchema, MetaSchema
-from service.web.args import no_query
+from service.web.args import lang_query, no_query
 from service.web.catalog import Catalog
 
 blp = Blueprint("Reference", __name__, url_prefix="/v1", description="The condition, grading scale, disclaimers, meta.")
@@ -42,7 +42,7 @@ def publish(cat: Catalog) -> None:
 @blp.route("/condition")
 class ConditionView(MethodView):
     @blp.doc(operationId="getCondition")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, ConditionSchema)
     def get(self):
         """Describe sciatica
@@ -55,7 +55,7 @@ class ConditionView(MethodView):
 @blp.route("/evidence-levels")
 class EvidenceLevels(MethodView):
     @blp.doc(operationId="getEvidenceLevels")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, EvidenceScaleSchema)
     def get(self):
         """Explain the evidence scale
@@ -68,7 +68,7 @@ class EvidenceLevels(MethodView):
 @blp.route("/disclaimers")
 class Disclaimers(MethodView):
     @blp.doc(operationId="listDisclaimers")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, DisclaimerSchema(many=True))
     def get(self):
         """List disclaimers

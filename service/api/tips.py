@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from service.api.state import state
 from service.schemas.content import TipSchema
-from service.web.args import no_query
+from service.web.args import lang_query
 from service.web.catalog import Catalog
 
 blp = Blueprint("Tips", __name__, url_prefix="/v1/tips", description="Self-care tips, graded like treatments.")
@@ -18,7 +18,7 @@ def publish(cat: Catalog) -> None:
 @blp.route("")
 class Tips(MethodView):
     @blp.doc(operationId="listTips")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, TipSchema(many=True))
     def get(self):
         """List self-care tips

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint, abort
 from service.api.state import state
 from service.engine.select import select_treatments
 from service.schemas.treatments import TreatmentQuerySchema, TreatmentSchema, TreatmentSummarySchema
-from service.web.args import no_query, query
+from service.web.args import lang_query, query
 from service.web.catalog import Catalog
 
 blp = Blueprint(
@@ -48,7 +48,7 @@ class Treatments(MethodView):
 @blp.route("/<string(maxlength=64):treatment_id>")
 class TreatmentById(MethodView):
     @blp.doc(operationId="getTreatment")
-    @no_query(blp)
+    @lang_query(blp)
     @blp.response(200, TreatmentSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, treatment_id):

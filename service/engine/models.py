@@ -227,6 +227,38 @@ class Text(Mapping[str, str]):
         return self._by_lang.get(lang) or self._by_lang[DEFAULT_LANGUAGE]
 
 
+class TechnicalText(Text):
+    """Wording for clinicians and reviewers (EHR cards, source notes, grade mappings): English only, in the
+    guideline's own terms, so it is never translated and never counts as a patient text missing a translation."""
+
+
+class TranslationStatus(enum.Enum):
+    DRAFT = "draft"  # translated, not yet checked by a bilingual clinician
+    REVIEWED = "reviewed"  # checked against the English by a bilingual clinician
+
+
+@dataclass(frozen=True)
+class Translation:
+    """Who translated a record's texts into `language`, how far it is checked, and when."""
+
+    language: str
+    status: TranslationStatus
+    by: str
+    date: date
+
+
+@dataclass(frozen=True)
+class Translated:
+    """A record whose person-facing texts can be translated; the loader fills `translations` from
+    knowledge/data/translations/<language>/ (never written in the English file)."""
+
+    translations: tuple[Translation, ...] = field(default=(), kw_only=True)
+
+    def translation(self, lang: str) -> Translation | None:
+        """The translation into `lang`, None for the English original."""
+        return next((t for t in self.translations if t.language == lang), None)
+
+
 @dataclass(frozen=True)
 class SourceGrade:
     source: str
@@ -244,7 +276,7 @@ class StageEvidence:
     strength: Strength
     summary: Text
     source_grades: tuple[SourceGrade, ...]
-    clinician: Text
+    clinician: TechnicalText
     stance: Text | None = None
 
 
@@ -257,7 +289,7 @@ class Evidence:
     summary: Text
     source_grades: tuple[SourceGrade, ...]
     stance: Text | None = None  # what an exclusion on this evidence says, where the generic wording would mislead
-    clinician: Text | None = None  # for EHR cards: short, technical, the grade in the guideline's words
+    clinician: TechnicalText | None = None  # for EHR cards: short, technical, the grade in the guideline's words
     by_stage: tuple[StageEvidence, ...] = ()  # where the evidence differs by stage (opioids: chronic vs acute)
 
     def at(self, stage: Stage) -> Evidence | StageEvidence:
@@ -274,7 +306,7 @@ class FactorRule:
     reason: Text
     sources: tuple[str, ...]
     code: Msg = Msg.CONTRAINDICATED  # the reason code an exclusion carries (under_16, already_taking for group rules)
-    clinician: Text | None = None  # for EHR cards: the caution in clinical terms
+    clinician: TechnicalText | None = None  # for EHR cards: the caution in clinical terms
     basis: Basis = Basis.SOURCE
     # Worked out by the loader, never written: a source we read at its publisher states it.
     verified: bool = field(default=False, metadata={"computed": True})
@@ -323,7 +355,7 @@ class Drug:
 
 
 @dataclass(frozen=True)
-class Treatment:
+class Treatment(Translated):
     id: str
     name: Text
     category: Category
@@ -354,7 +386,7 @@ class Treatment:
 
 
 @dataclass(frozen=True)
-class Tip:
+class Tip(Translated):
     id: str
     title: Text
     text: Text
@@ -371,7 +403,7 @@ class Tip:
 
 
 @dataclass(frozen=True)
-class RedFlag:
+class RedFlag(Translated):
     id: str
     questions: tuple[Text, ...]  # each asks one thing; yes to any of them reports this flag
     meaning: Text
@@ -382,7 +414,7 @@ class RedFlag:
 
 
 @dataclass(frozen=True)
-class Factor:
+class Factor(Translated):
     id: str
     kind: FactorKind
     label: Text
@@ -410,11 +442,11 @@ class Source:
     doi: str | None = None
     pmid: str | None = None
     url: str | None = None
-    note: Text | None = None
+    note: TechnicalText | None = None
 
 
 @dataclass(frozen=True)
-class Disclaimer:
+class Disclaimer(Translated):
     id: str
     audience: str
     trigger: DisclaimerTrigger
@@ -438,7 +470,7 @@ class StageBand:
 
 
 @dataclass(frozen=True)
-class Condition:
+class Condition(Translated):
     name: Text
     summary: Text
     causes: tuple[Text, ...]
@@ -463,11 +495,11 @@ class ScaleMapping:
     certainty: Certainty | None
     direction: Direction | None
     strength: Strength | None
-    note: Text
+    note: TechnicalText
 
 
 @dataclass(frozen=True)
-class EvidenceScale:
+class EvidenceScale(Translated):
     certainty: tuple[ScaleLevel, ...]
     direction: tuple[ScaleLevel, ...]
     strength: tuple[ScaleLevel, ...]
@@ -477,14 +509,14 @@ class EvidenceScale:
 
 
 @dataclass(frozen=True)
-class TriageAction:
+class TriageAction(Translated):
     level: Urgency
     time_frame: Text  # how soon, as red-flag meanings of this level must say it
     action: Text
 
 
 @dataclass(frozen=True)
-class DrugClass:
+class DrugClass(Translated):
     """Medicines that share effects: a bad reaction to one member, or already taking one, concerns the others."""
 
     id: str
@@ -496,13 +528,13 @@ class DrugClass:
     taking: str | None = None  # the medication factor of someone already taking one
     taking_level: RuleLevel | None = None
     taking_reason: Text | None = None
-    reaction_clinician: Text | None = None
-    taking_clinician: Text | None = None
+    reaction_clinician: TechnicalText | None = None
+    taking_clinician: TechnicalText | None = None
     basis: Basis = Basis.SOURCE
 
 
 @dataclass(frozen=True)
-class GroupRule:
+class GroupRule(Translated):
     """A factor rule for every treatment of the listed invasiveness tiers (added to each one's rules at load)."""
 
     id: str
@@ -512,12 +544,12 @@ class GroupRule:
     reason: Text
     sources: tuple[str, ...]
     code: Msg = Msg.CONTRAINDICATED
-    clinician: Text | None = None
+    clinician: TechnicalText | None = None
     basis: Basis = Basis.SOURCE
 
 
 @dataclass(frozen=True)
-class Combination:
+class Combination(Translated):
     """Things a person already takes or has that are dangerous together: raise the level, say what to do."""
 
     id: str
@@ -525,7 +557,7 @@ class Combination:
     reason: Text
     next_step: Text
     sources: tuple[str, ...]
-    clinician: Text | None = None
+    clinician: TechnicalText | None = None
     basis: Basis = Basis.SOURCE
     all_of: tuple[str, ...] = ()  # factor ids (medicines, conditions, pregnancy) that must all be present
     any_of: tuple[str, ...] = ()  # ... and at least `at_least` of these
@@ -541,7 +573,7 @@ class Combination:
 
 
 @dataclass(frozen=True)
-class Message:
+class Message(Translated):
     id: Msg
     text: Text
 
@@ -557,7 +589,7 @@ class AnswerType(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Question:
+class Question(Translated):
     id: str
     prompt: Text
     answer_type: AnswerType

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -21,6 +22,7 @@ from service.knowledge.illustrations import load_illustrations, with_illustratio
 from service.knowledge.records import SAFE_LOADER, RecordError, build
 from service.knowledge.releases import SEMVER, load_releases
 from service.knowledge.safety_checks import check_safety_case
+from service.knowledge.translations import Overlays
 
 # file name -> (top-level key, record type); every file is a list of records except where noted.
 LIST_FILES: dict[str, tuple[str, type]] = {
@@ -62,14 +64,16 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
     if not isinstance(languages, list) or m.DEFAULT_LANGUAGE not in languages:
         raise KnowledgeError("meta.yaml", "meta", "languages", "must be a list including 'en'")
     langs = frozenset(languages)
+    overlays = Overlays.read(base, langs, digest)
+    build_one = _Builder(langs, overlays)
 
     parts: dict[str, Any] = {}
     for name, (key, cls) in LIST_FILES.items():
-        parts[key] = _records(name, _read_once(base, name, digest, read), key, cls, langs)
+        parts[key] = _records(name, _read_once(base, name, digest, read), key, cls, build_one)
     for name, (key, cls) in SINGLE_FILES.items():
         data = _read_once(base, name, digest, read)
-        parts[key] = _one(name, key, data.get(key) if isinstance(data, dict) else None, cls, langs)
-    treatments = _treatments(base / "treatments", digest, langs)
+        parts[key] = build_one(name, key, data.get(key) if isinstance(data, dict) else None, cls)
+    treatments = _treatments(base / "treatments", digest, build_one)
     parts["illustrations"] = load_illustrations(base, treatments, digest)
     treatments = with_illustrations(treatments, parts["illustrations"])
     parts["treatments"] = _with_shared_rules(treatments, parts["group_rules"], parts["drug_classes"])
@@ -93,6 +97,7 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
     check_references(kb)
     check_attribution(kb)
     check_safety_case(kb)
+    overlays.check_used({*LIST_FILES, *SINGLE_FILES, *(f"treatments/{t.id}.yaml" for t in kb.treatments)})
     return kb
 
 
@@ -143,25 +148,33 @@ def _read(base: Traversable, name: str, digest: Any) -> Any:
         raise KnowledgeError(name, "-", "-", f"not valid YAML: {exc}") from None
 
 
-def _records(name: str, data: Any, key: str, cls: type, langs: frozenset[str]) -> tuple[Any, ...]:
+def record_label(item: Any, i: int) -> str:
+    """How errors and translation files name the i-th record of a list: its id (a triage action: its level)."""
+    return str(item.get("id", item.get("level", f"#{i + 1}"))) if isinstance(item, dict) else f"#{i + 1}"
+
+
+def _records(name: str, data: Any, key: str, cls: type, build_one: _Builder) -> tuple[Any, ...]:
     items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise KnowledgeError(name, "-", key, "expected a non-empty list")
-    out = []
-    for i, item in enumerate(items):
-        label = str(item.get("id", item.get("level", f"#{i + 1}"))) if isinstance(item, dict) else f"#{i + 1}"
-        out.append(_one(name, label, item, cls, langs))
-    return tuple(out)
+    return tuple(build_one(name, record_label(item, i), item, cls) for i, item in enumerate(items))
 
 
-def _one(name: str, label: str, item: Any, cls: type, langs: frozenset[str]) -> Any:
-    try:
-        return build(cls, item, langs)
-    except RecordError as exc:
-        raise KnowledgeError(name, label, exc.path, exc.message) from None
+@dataclass(frozen=True)
+class _Builder:
+    """Builds one record of a file in every declared language, its translations laid over it first."""
+
+    langs: frozenset[str]
+    overlays: Overlays
+
+    def __call__(self, name: str, label: str, item: Any, cls: type) -> Any:
+        try:
+            return build(cls, self.overlays.apply(name, label, item), self.langs)
+        except RecordError as exc:
+            raise KnowledgeError(name, label, exc.path, exc.message) from None
 
 
-def _treatments(folder: Traversable, digest: Any, langs: frozenset[str]) -> tuple[m.Treatment, ...]:
+def _treatments(folder: Traversable, digest: Any, build_one: _Builder) -> tuple[m.Treatment, ...]:
     try:
         files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
     except (FileNotFoundError, NotADirectoryError):
@@ -171,7 +184,7 @@ def _treatments(folder: Traversable, digest: Any, langs: frozenset[str]) -> tupl
     out = []
     for f in files:
         name = f"treatments/{f.name}"
-        treatment = _one(name, f.name[:-5], _read(folder, f.name, digest), m.Treatment, langs)
+        treatment = build_one(name, f.name[:-5], _read(folder, f.name, digest), m.Treatment)
         if treatment.id != f.name[:-5]:
             raise KnowledgeError(name, treatment.id, "id", "must equal the file name")
         out.append(treatment)

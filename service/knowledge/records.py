@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from service.engine.models import DEFAULT_LANGUAGE, Text
+from service.engine.models import DEFAULT_LANGUAGE, TechnicalText, Text
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when PyYAML has it: 10x faster start
 
@@ -79,6 +79,8 @@ def convert(hint: Any, value: Any, languages: frozenset[str], path: str) -> Any:
             raise RecordError(path, f"{value!r} is not one of: {allowed}") from None
     if hint is Text:
         return _text(value, languages, path)
+    if hint is TechnicalText:
+        return TechnicalText(_text(value, frozenset({DEFAULT_LANGUAGE}), path))
     if hint is str:
         return _string(value, path)
     if hint is bool:
@@ -95,15 +97,18 @@ def convert(hint: Any, value: Any, languages: frozenset[str], path: str) -> Any:
 
 
 def _text(value: Any, languages: frozenset[str], path: str) -> Text:
+    """A text in every language of `languages` (English required; the others come from the translation files)."""
     if isinstance(value, str):
-        return Text({DEFAULT_LANGUAGE: _string(value, path)})
+        value = {DEFAULT_LANGUAGE: _string(value, path)}
     if not isinstance(value, Mapping):
         raise RecordError(path, "expected text or a mapping of language to text")
     if DEFAULT_LANGUAGE not in value:
         raise RecordError(path, f"the {DEFAULT_LANGUAGE!r} wording is required")
     for lang in value:
         if lang not in languages:
-            raise RecordError(f"{path}.{lang}", "language not declared in meta.yaml")
+            raise RecordError(f"{path}.{lang}", "language not declared in meta.yaml (or kept in English only)")
+    for lang in sorted(languages - set(value)):
+        raise RecordError(path, f"no {lang!r} wording: translations/{lang}/ lacks it (python -m service.knowledge kit)")
     return Text({lang: _string(text, f"{path}.{lang}") for lang, text in value.items()})
 
 

@@ -44,7 +44,8 @@ SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$")
 def plain(value: Any) -> Any:
     """A knowledge value as JSON data: records as objects, texts by language, enums by value, dates in ISO form."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = (f for f in dataclasses.fields(value) if f.name != "translations" or getattr(value, f.name))
+        return {f.name: plain(getattr(value, f.name)) for f in fields}  # untranslated: the hash it had before
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, date):

@@ -11,7 +11,7 @@ import marshmallow as ma
 from apispec import BasePlugin
 from marshmallow.schema import SchemaMeta
 
-from service.engine.models import DEFAULT_LANGUAGE, Text
+from service.engine.models import DEFAULT_LANGUAGE, Text, TranslationStatus
 
 # The language a dump is written in. Read only inside a schema's dump (Localized, and a few Method fields): marshmallow
 # 4 hands nested schemas no context, so `dump_in` sets it for one dump; everything else passes the language as an
@@ -52,6 +52,23 @@ class BaseSchema(ma.Schema):
         unknown = ma.RAISE
 
 
+class QuerySchema(BaseSchema):
+    """The query parameters of a view whose answer is written in a language: `lang` (the language list is the
+    content's, so the catalog checks the value and the served document lists them); views never see it."""
+
+    lang = ma.fields.String(
+        validate=ma.validate.Length(2, 8),
+        metadata=doc(
+            "The language of the answer's texts, overriding Accept-Language (GET /v1/meta lists the languages).", "es"
+        ),
+    )
+
+    @ma.post_load
+    def _without_lang(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        data.pop("lang", None)
+        return data
+
+
 class SchemaKeywordsPlugin(BasePlugin):
     """Adds a schema's `json_schema` keywords (cross-field rules: if/then) to its component in the OpenAPI document."""
 
@@ -77,6 +94,32 @@ class OutputSchema(BaseSchema, metaclass=OutputSchemaMeta):
     client types it as present) unless named in `optional` (sometimes left out)."""
 
     optional: ClassVar[frozenset[str]] = frozenset()
+
+
+class TranslationSchema(OutputSchema):
+    language = ma.fields.String(metadata=doc("The language of this translation.", "es"))
+    status = ma.fields.String(
+        validate=ma.validate.OneOf([s.value for s in TranslationStatus]),
+        metadata=doc("draft: translated, not yet checked by a bilingual clinician; reviewed: checked.", "draft"),
+    )
+    by = ma.fields.String(metadata=doc("Who translated it (or, once reviewed, who reviewed it).", "Jane Doe, RN"))
+    date = ma.fields.Date(metadata=doc("When the translation was made or last reviewed.", "2026-12-01"))
+
+
+class TranslationOf(ma.fields.Nested):
+    """A record's translation into the language being served: null for the English original."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            TranslationSchema,
+            allow_none=True,
+            metadata=doc("How the texts of this item were translated into the answer's language; null in English."),
+        )
+
+    def get_value(self, obj: Any, attr: str, accessor: Any = None, default: Any = ma.missing) -> Any:
+        record: Any = obj.get("record") if isinstance(obj, dict) else obj  # an item assembled from a record names it
+        t = record.translation(LANG.get())
+        return None if t is None else {"language": t.language, "status": t.status.value, "by": t.by, "date": t.date}
 
 
 class Localized(ma.fields.String):

@@ -20,7 +20,18 @@ from service.engine.models import (
     Strength,
     Urgency,
 )
-from service.schemas.base import LANG, MAX_ITEMS, RANGES, OutputSchema, doc, enum_field, integer, one_of, text
+from service.schemas.base import (
+    LANG,
+    MAX_ITEMS,
+    RANGES,
+    OutputSchema,
+    TranslationOf,
+    doc,
+    enum_field,
+    integer,
+    one_of,
+    text,
+)
 from service.schemas.evidence import EvidenceSchema, RuleSchema
 
 
@@ -44,6 +55,7 @@ class TipSchema(OutputSchema):
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids.", ["S1"]))
     last_reviewed = ma.fields.Date(metadata=doc("Last clinical review.", "2026-11-20"))
     next_review_due = ma.fields.Date(metadata=doc("Next review due.", "2027-11-20"))
+    translation = TranslationOf()
 
 
 class RedFlagSchema(OutputSchema):
@@ -70,6 +82,8 @@ class RedFlagSchema(OutputSchema):
     def _question(self, flag: RedFlag) -> str:
         return " ".join(q.get_text(LANG.get()) for q in flag.questions)
 
+    translation = TranslationOf()
+
 
 class FactorSchema(OutputSchema):
     id = ma.fields.String(metadata=doc("Factor id, used in a recommendation request.", "kidney-disease"))
@@ -92,6 +106,7 @@ class FactorSchema(OutputSchema):
         "Reported above this age, the report is refused as impossible.", None, *RANGES["age"], allow_none=True
     )
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
+    translation = TranslationOf()
 
 
 class SourceSchema(OutputSchema):
@@ -121,6 +136,7 @@ class DisclaimerSchema(OutputSchema):
     audience = ma.fields.String(metadata=doc("Who it is for.", "everyone"))
     trigger = enum_field(DisclaimerTrigger, "When it is shown.", "always")
     text = text("The disclaimer.")
+    translation = TranslationOf()
 
 
 class CodingSchema(OutputSchema):
@@ -149,6 +165,7 @@ class ConditionSchema(OutputSchema):
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
     last_reviewed = ma.fields.Date(metadata=doc("Last clinical review.", "2026-11-20"))
     next_review_due = ma.fields.Date(metadata=doc("Next review due.", "2027-11-20"))
+    translation = TranslationOf()
 
 
 class ScaleLevelSchema(OutputSchema):
@@ -174,6 +191,7 @@ class EvidenceScaleSchema(OutputSchema):
         ma.fields.Nested(ScaleMappingSchema), metadata=doc("How SORT, NICE wording, Oxford CEBM and ACP map onto ours.")
     )
     sources = ma.fields.List(ma.fields.String(), metadata=doc("Source ids."))
+    translation = TranslationOf()
 
 
 class CountsSchema(OutputSchema):
@@ -229,3 +247,4 @@ class QuestionSchema(OutputSchema):
     minimum = integer("Lowest allowed integer.", 0, 0, ANSWER_MAX, allow_none=True)
     maximum = integer("Highest allowed integer.", 120, 0, ANSWER_MAX, allow_none=True)
     options = ma.fields.List(ma.fields.Nested(QuestionOptionSchema), metadata=doc("Choices, for choice questions."))
+    translation = TranslationOf()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from service.engine.models import Category, Certainty, Direction, Invasiveness, Stage
-from service.schemas.base import BaseSchema, OutputSchema, doc, enum_field, integer, text
+from service.schemas.base import OutputSchema, QuerySchema, TranslationOf, doc, enum_field, integer, text
 from service.schemas.evidence import EvidenceBriefSchema, EvidenceSchema, RuleSchema
 
 
@@ -77,6 +77,7 @@ class TreatmentSummarySchema(OutputSchema):
     link = ma.fields.Function(
         _link, metadata=doc("Path of the full item.", "/v1/treatments/staying-active", type="string")
     )
+    translation = TranslationOf()
 
 
 class TreatmentSchema(TreatmentSummarySchema):
@@ -104,7 +105,7 @@ class TreatmentSchema(TreatmentSummarySchema):
     next_review_due = ma.fields.Date(metadata=doc("Date the next review is due.", "2027-11-20"))
 
 
-class TreatmentQuerySchema(BaseSchema):
+class TreatmentQuerySchema(QuerySchema):
     category = enum_field(Category, "Only this category.")
     stage = enum_field(Stage, "Only treatments that fit this duration stage.")
     min_certainty = enum_field(Certainty, "Only evidence at least this certain (high > moderate > low > very_low).")

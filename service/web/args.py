@@ -1,4 +1,5 @@
-"""Query-string strictness: an unknown parameter is a 422 naming it, on every GET."""
+"""Query-string strictness: an unknown parameter is a 422 naming it, on every GET; `lang` where answers are written in
+a language."""
 
 from collections.abc import Callable
 from typing import Any
@@ -6,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from service.schemas.base import BaseSchema
+from service.schemas.base import BaseSchema, QuerySchema
 
 
 class NoQuerySchema(BaseSchema):
@@ -25,3 +26,8 @@ def query(blp: Blueprint, schema: type[ma.Schema], **kwargs: Any) -> Callable[..
 def no_query(blp: Blueprint) -> Callable[..., Any]:
     """Reject any query parameter on a view that takes none."""
     return query(blp, NoQuerySchema, as_kwargs=True)
+
+
+def lang_query(blp: Blueprint) -> Callable[..., Any]:
+    """Take only `lang` on a view whose answer is written in a language (Catalog.language reads it)."""
+    return query(blp, QuerySchema, as_kwargs=True)

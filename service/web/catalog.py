@@ -12,8 +12,9 @@ from typing import Any
 import marshmallow as ma
 import orjson
 from flask import Response, request
+from flask_smorest import abort
 
-from service.engine.models import KnowledgeBase
+from service.engine.models import DEFAULT_LANGUAGE, KnowledgeBase
 from service.schemas.base import dump_in
 from service.web.security import csp_for
 
@@ -48,6 +49,7 @@ class Catalog:
         self.cache_control = f"public, max-age={max_age}"
         self._dumped: dict[tuple[str, str], Any] = {}
         self._bytes: dict[tuple[str, str], Representation] = {}
+        self._english: set[str] = set()  # representations with no text in another language: never negotiated
         self.paths: list[str] = []  # GET paths answered by one representation alone (the fast lane replays them)
 
     def add(self, name: str, build: Callable[[str], Any], path: str | None = None, compress: bool = False) -> None:
@@ -61,6 +63,7 @@ class Catalog:
             data = build(lang)
             self._dumped[name, lang] = data
             self._bytes[name, lang] = Representation.of(orjson.dumps(data), compress=compress)
+        self._note_language(name)
 
     def add_bytes(self, name: str, build: Callable[[str], bytes], mimetype: str, path: str | None = None) -> None:
         """Keep the bytes `build(lang)` of media type `mimetype` for every language (see `add`)."""
@@ -68,6 +71,11 @@ class Catalog:
             self.paths.append(path)
         for lang in self.kb.languages:
             self._bytes[name, lang] = Representation.of(build(lang), mimetype)
+        self._note_language(name)
+
+    def _note_language(self, name: str) -> None:
+        if len({self._bytes[name, lang].body for lang in self.kb.languages}) == 1 and len(self.kb.languages) > 1:
+            self._english.add(name)
 
     def add_dump(self, name: str, schema: ma.Schema, obj: Any, path: str | None = None) -> None:
         """Keep `schema`'s dump of `obj` in every language (see `add`)."""
@@ -81,19 +89,33 @@ class Catalog:
         return self._bytes[name, lang].body
 
     def language(self) -> str:
-        """The best language for this request (Accept-Language), English by default."""
-        return request.accept_languages.best_match(self.kb.languages, default=self.kb.languages[0]) or "en"
+        """This request's language: `?lang=` when given (one of the content's, else a 422 naming it), else the best
+        match for Accept-Language, English by default."""
+        asked = request.args.get("lang")
+        if asked is None:
+            return request.accept_languages.best_match(self.kb.languages, default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+        if asked not in self.kb.languages:
+            abort(422, errors={"query": {"lang": [f"Must be one of: {', '.join(self.kb.languages)}."]}})
+        return asked
+
+    def fallback(self, lang: str) -> bool:
+        """Whether the answer is not in the language the client prefers most (its first Accept-Language range)."""
+        if "lang" in request.args:
+            return lang != request.args["lang"]
+        preferred = next((value for value, q in request.accept_languages if q > 0), "*")
+        return preferred != "*" and preferred.lower().split("-")[0] != lang
 
     def send(self, name: str) -> Response:
         """The prebuilt representation `name` in the negotiated language, gzipped when it has gzip bytes and the
         client accepts them (each encoding has its own strong ETag, as RFC 9110 asks)."""
-        lang = self.language()
+        lang = DEFAULT_LANGUAGE if name in self._english else self.language()
         rep = self._bytes[name, lang]
+        varies = name not in self._english
         if rep.gzipped is None:
-            return self.respond(rep.body, rep.etag, lang, rep.mimetype)
+            return self.respond(rep.body, rep.etag, lang, rep.mimetype, varies)
         zipped = request.accept_encodings["gzip"] > 0
         body, etag = (rep.gzipped, f"{rep.etag}-gzip") if zipped else (rep.body, rep.etag)
-        response = self.respond(body, etag, lang, rep.mimetype)
+        response = self.respond(body, etag, lang, rep.mimetype, varies)
         response.vary.add("Accept-Encoding")
         if zipped and response.status_code == 200:
             response.content_encoding = "gzip"
@@ -104,8 +126,9 @@ class Catalog:
         body = orjson.dumps(data)
         return self.respond(body, etag_of(body), lang)
 
-    def respond(self, body: bytes, etag: str, lang: str, mimetype: str = JSON) -> Response:
-        headers = {"Cache-Control": self.cache_control, "Vary": "Accept-Language", "Content-Language": lang}
+    def respond(self, body: bytes, etag: str, lang: str, mimetype: str = JSON, varies: bool = True) -> Response:
+        """`body` with its validators and language headers; `varies`: chosen by Accept-Language (else English only)."""
+        headers = language_headers(lang, self.fallback(lang), varies) | {"Cache-Control": self.cache_control}
         if request.if_none_match.contains(etag):
             # a 304 updates the cached answer's headers (RFC 9111 4.3.4): the 200's policy, not the pages' default
             headers["Content-Security-Policy"] = csp_for(mimetype)
@@ -114,3 +137,10 @@ class Catalog:
             response = Response(body, mimetype=mimetype, headers=headers)
         response.set_etag(etag)
         return response
+
+
+def language_headers(lang: str, fallback: bool, varies: bool = True) -> dict[str, str]:
+    """Content-Language, Language-Fallback (true: not the language the client prefers most) and, where the answer
+    is chosen by Accept-Language, Vary."""
+    headers = {"Content-Language": lang, "Language-Fallback": "true" if fallback else "false"}
+    return headers | ({"Vary": "Accept-Language"} if varies else {})

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flask import Response, g, request
 from werkzeug.exceptions import TooManyRequests
 
+from service.engine.models import DEFAULT_LANGUAGE
 from service.web.admission import Admission
 from service.web.problems import problem
 from service.web.security import security_headers
@@ -38,7 +39,8 @@ def admit_hook(admission: Admission, rate: str) -> Callable[[], Response | None]
 
 
 def finish_hook(content_version: str, hsts: int) -> Callable[[Response], Response]:
-    """After the view: this request's X-RateLimit-* (and Retry-After), the security headers, X-Content-Version."""
+    """After the view: this request's X-RateLimit-* (and Retry-After), the security headers, X-Content-Version, and
+    Content-Language en where the view set none (errors, health, codes: the service's own words are English)."""
     add_security_headers = security_headers(hsts)
 
     def finish(response: Response) -> Response:
@@ -47,6 +49,7 @@ def finish_hook(content_version: str, hsts: int) -> Callable[[Response], Respons
             headers[name] = value
         add_security_headers(response)
         headers["X-Content-Version"] = content_version
+        headers.setdefault("Content-Language", DEFAULT_LANGUAGE)
         return response
 
     return finish

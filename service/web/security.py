@@ -26,6 +26,7 @@ EXPOSED = [
     "X-Request-ID",
     "X-Content-Version",
     "Content-Language",
+    "Language-Fallback",
     "Retry-After",
     "X-RateLimit-Limit",
     "X-RateLimit-Remaining",
