@@ -104,6 +104,21 @@ SPEC_OPTIONS = {
                 ),
                 "schema": {"type": "string", "maxLength": 2048, "example": "https://app.example.org"},
             },
+            "Content-Language": {
+                "description": "The language of the answer's person-facing texts (en for the service's own words).",
+                "schema": {"type": "string", "maxLength": 35, "example": "es"},
+            },
+            "Language-Fallback": {
+                "description": (
+                    "true when the answer is not in the language the client prefers most (its first Accept-Language "
+                    "range, or `lang`): English was served because that language is not available."
+                ),
+                "schema": {"type": "string", "enum": ["true", "false"]},
+            },
+            "Vary": {
+                "description": "Accept-Language (and Accept-Encoding where gzip is offered): caches keep one copy each.",
+                "schema": {"type": "string", "maxLength": 256, "example": "Accept-Language"},
+            },
             "Access-Control-Expose-Headers": {
                 "description": "CORS: the response headers a browser script may read (sent with Origin).",
                 "schema": {"type": "string", "maxLength": 2048},
@@ -112,6 +127,7 @@ SPEC_OPTIONS = {
     },
 }
 CORS_HEADERS = ("Access-Control-Allow-Origin", "Access-Control-Expose-Headers")
+LANGUAGE_HEADERS = ("Language-Fallback", "Vary")  # on the 2xx of an operation that takes `lang`
 
 
 def limited_path(path: str) -> bool:

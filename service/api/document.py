@@ -1,4 +1,5 @@
-"""What the OpenAPI document states from the loaded data: the ids a report may send, the prefetch a hook call needs.
+"""What the OpenAPI document states from the loaded data: the ids a report may send, the prefetch a hook call needs,
+the languages answers are written in.
 
 The schemas say the shape; these closed sets come from the knowledge and the EHR code maps, so a client generated
 from the document (and a fuzzer) knows every value the service accepts, and content changes show in the document.
@@ -57,11 +58,23 @@ def state_prefetch(doc: dict[str, Any]) -> None:
         ]
 
 
+def state_languages(doc: dict[str, Any], kb: KnowledgeBase) -> None:
+    """Every `lang` query parameter gets the enum of the content's languages."""
+    for item in doc["paths"].values():
+        for operation in item.values():
+            for param in operation.get("parameters", ()) if isinstance(operation, dict) else ():
+                if param.get("in") == "query" and param.get("name") == "lang":
+                    bounds = ("minLength", "maxLength")  # the enum states them
+                    schema = {k: v for k, v in param["schema"].items() if k not in bounds}
+                    param["schema"] = schema | {"enum": list(kb.languages)}
+
+
 def finisher(kb: KnowledgeBase, medicines: MedicineIndex) -> Any:
     """The document finisher for this knowledge and code map."""
 
     def finish(doc: dict[str, Any]) -> None:
         state_vocabularies(doc, kb, medicines)
         state_prefetch(doc)
+        state_languages(doc, kb)
 
     return finish

@@ -109,7 +109,9 @@ def _text(value: Any, languages: frozenset[str], path: str) -> Text:
             raise RecordError(f"{path}.{lang}", "language not declared in meta.yaml (or kept in English only)")
     for lang in sorted(languages - set(value)):
         raise RecordError(path, f"no {lang!r} wording: translations/{lang}/ lacks it (python -m service.knowledge kit)")
-    return Text({lang: _string(text, f"{path}.{lang}") for lang, text in value.items()})
+    return Text(
+        {lang: _string(text, path if lang == DEFAULT_LANGUAGE else f"{path}.{lang}") for lang, text in value.items()}
+    )
 
 
 def _string(value: Any, path: str) -> str:

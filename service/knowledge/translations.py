@@ -29,7 +29,8 @@ class Overlay:
     lang: str
     records: dict[str, dict[str, Any]]
     used: set[str] = field(default_factory=set)
-    stale: list[tuple[str, str]] = field(default_factory=list)  # (record, text path) whose English has changed
+    # (record, text path, why) of texts that no longer match their English: refused after the English checks
+    defects: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class Overlays:
@@ -69,15 +70,12 @@ class Overlays:
         loaded (a renamed file or id); run after the English checks, whose errors come first."""
         for rel, overlays in self.by_file.items():
             for o in overlays:
-                for label, path in o.stale[:1]:
-                    raise KnowledgeError(
-                        o.file, label, f"texts.{path}",
-                        "stale: the English changed since it was translated (python -m service.knowledge kit)",
-                    )  # fmt: skip
+                for label, path, why in o.defects[:1]:
+                    raise KnowledgeError(o.file, label, f"texts.{path}", why)
                 if rel not in names:
                     raise KnowledgeError(o.file, "-", "-", f"translates {rel}, which does not exist")
                 for label in o.records.keys() - o.used:
-                    raise KnowledgeError(o.file, label, "id", f"no record {label!r} in {rel}")
+                    raise KnowledgeError(o.file, label, "id", f"no record {label!r} in {rel} (kit --write drops it)")
 
 
 def _yaml_files(folder: Traversable, prefix: str = "") -> list[tuple[str, Traversable]]:
@@ -126,7 +124,8 @@ def _parse(file: str, lang: str, raw: bytes) -> Overlay:
 
 
 def _lay(item: dict[str, Any], path: str, pair: dict[str, str], overlay: Overlay, label: str) -> None:
-    """Put the translation at `path` (summary, exercises[0].steps[1]) beside the English it was made from."""
+    """Put the translation at `path` (summary, exercises[0].steps[1]) beside the English it was made from; a path
+    the English lacks, or English that changed since, is noted as a defect (refused once the English is checked)."""
     steps = [(m[1], m[2]) for m in STEP.finditer(path)]
     if "".join(m[0] for m in STEP.finditer(path)) != path or not steps:
         raise KnowledgeError(overlay.file, label, f"texts.{path}", "not a text path like exercises[0].steps[1]")
@@ -137,11 +136,14 @@ def _lay(item: dict[str, Any], path: str, pair: dict[str, str], overlay: Overlay
         parent, key = node, (name or int(index))
         fits = isinstance(node, dict) and name in node if name else isinstance(node, list) and int(index) < len(node)
         if not fits:
-            raise KnowledgeError(overlay.file, label, f"texts.{path}", "no such text in the English record")
+            overlay.defects.append((label, path, "no such text in the English record"))
+            return
         node = node[key]
     english = node.get(DEFAULT_LANGUAGE) if isinstance(node, dict) else node
     if not isinstance(english, (str, int, float)) or isinstance(english, bool):
-        raise KnowledgeError(overlay.file, label, f"texts.{path}", "no such text in the English record")
+        overlay.defects.append((label, path, "no such text in the English record"))
+        return
     if str(english).strip() != pair[DEFAULT_LANGUAGE].strip():
-        overlay.stale.append((label, path))  # refused once the English has passed its own checks (check_used)
+        why = "stale: the English changed since it was translated (python -m service.knowledge kit)"
+        overlay.defects.append((label, path, why))
     parent[key] = {**(node if isinstance(node, dict) else {DEFAULT_LANGUAGE: node}), overlay.lang: pair[overlay.lang]}

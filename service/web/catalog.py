@@ -93,10 +93,24 @@ class Catalog:
         match for Accept-Language, English by default."""
         asked = request.args.get("lang")
         if asked is None:
-            return request.accept_languages.best_match(self.kb.languages, default=DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+            return self.lookup([value for value, q in request.accept_languages if q > 0])
         if asked not in self.kb.languages:
             abort(422, errors={"query": {"lang": [f"Must be one of: {', '.join(self.kb.languages)}."]}})
         return asked
+
+    def lookup(self, ranges: list[str]) -> str:
+        """RFC 4647 lookup: the first range (most preferred first) that, cut back tag by tag (es-MX, es), is one of
+        the content's languages; '*' or no match: English. (Werkzeug's best_match would pick a lower-ranked exact
+        match, Spanish at q=0.5, over English for en-GB.)"""
+        for value in ranges:
+            tag = value.lower()
+            if tag == "*":
+                return DEFAULT_LANGUAGE
+            while tag:
+                if tag in self.kb.languages:
+                    return tag
+                tag = tag.rpartition("-")[0]
+        return DEFAULT_LANGUAGE
 
     def fallback(self, lang: str) -> bool:
         """Whether the answer is not in the language the client prefers most (its first Accept-Language range)."""

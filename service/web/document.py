@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from apispec import APISpec
 
-from service.openapi import CORS_HEADERS, RATE_LIMIT_HEADERS, limited_path, operations
+from service.openapi import CORS_HEADERS, LANGUAGE_HEADERS, RATE_LIMIT_HEADERS, limited_path, operations
 from service.web.fastlane import WSGIApp, call
 from service.web.logs import EXAMPLES
 
@@ -90,7 +90,7 @@ def request_body(doc: dict[str, Any], op: Mapping[str, Any]) -> bytes:
 def response_headers(path: str, code: str) -> dict[str, Any]:
     """The headers a response of `path` with status `code` carries: CORS always; on a 2xx or 4xx, the X-RateLimit-*
     of a limited path (a 429 also Retry-After), elsewhere the stated exception."""
-    names: tuple[str, ...] = CORS_HEADERS
+    names: tuple[str, ...] = (*CORS_HEADERS, "Content-Language")
     headers = {}
     if code[0] in "24" and limited_path(path):
         names += (*RATE_LIMIT_HEADERS, *(("Retry-After",) if code == "429" else ()))
@@ -106,8 +106,11 @@ def document_headers(doc: dict[str, Any]) -> None:
     shared = dict(responses)
     responses.clear()
     for path, _, op in operations(doc, with_path=True):
+        translated = any(p.get("name") == "lang" for p in op.get("parameters", ()))
         for code, response in op["responses"].items():
             wanted = response_headers(path, str(code))
+            if translated and str(code).startswith("2"):
+                wanted |= {name: {"$ref": f"#/components/headers/{name}"} for name in LANGUAGE_HEADERS}
             if "$ref" not in response:
                 response["headers"] = wanted | response.get("headers", {})
                 continue

@@ -151,6 +151,10 @@ def test_recording_a_release_adds_it_to_the_history(data_copy):
     doc = yaml.safe_load(tip.read_text())
     removed = doc["tips"].pop()["id"]
     tip.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+    spanish = data_copy / "translations/es/tips.yaml"  # a removed item's translation goes with it
+    translated = yaml.safe_load(spanish.read_text())
+    translated["records"] = [r for r in translated["records"] if r["id"] != removed]
+    spanish.write_text(yaml.safe_dump(translated, sort_keys=False, allow_unicode=True))
     _bump(data_copy, "9.0.0")
     said = record(load_knowledge(data_copy), data_copy, date(2027, 5, 1), "Dropped a tip")
     assert said.startswith("recorded 9.0.0") and "removed 1" in said
