@@ -90,9 +90,10 @@ def test_the_only_outside_urls_are_links_to_sources(client, name):
     assert not URL.search(HREF.sub("", body)), "an http(s) URL outside a source link"
 
 
+@pytest.mark.parametrize("lang", KB.languages)
 @pytest.mark.parametrize("name", PAGES)
-def test_csp_allows_nothing_but_the_pages_own_stylesheet(client, name):
-    r, body = page(client, name)
+def test_csp_allows_nothing_but_the_pages_own_stylesheet(client, name, lang):
+    r, body = page(client, f"{name}?lang={lang}")
     csp = dict(d.strip().split(" ", 1) for d in r.headers["Content-Security-Policy"].split(";"))
     css = re.search(r"<style>(.*?)</style>", body, re.S)[1]
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
@@ -100,11 +101,12 @@ def test_csp_allows_nothing_but_the_pages_own_stylesheet(client, name):
     assert csp["base-uri"] == csp["form-action"] == csp["frame-ancestors"] == "'none'" and "script-src" not in csp
 
 
+@pytest.mark.parametrize("lang", KB.languages)
 @pytest.mark.parametrize("name", PAGES)
-def test_semantic_printable_structure(client, name):
-    r, body = page(client, name)
+def test_semantic_printable_structure(client, name, lang):
+    r, body = page(client, f"{name}?lang={lang}")
     doc = outline(body)
-    assert doc.lang == r.headers["Content-Language"] == "en"
+    assert doc.lang == r.headers["Content-Language"] == lang
     assert doc.tags.count("main") == 1 and doc.levels.count(1) == 1 and doc.levels[0] == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(doc.levels)), f"headings skip a level: {doc.levels}"
     assert LOADING_TAGS.isdisjoint(doc.tags) and doc.tags.count("style") == 1
