@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date as date_type
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -16,6 +18,7 @@ from service.engine.models import (
     Category,
     DisclaimerTrigger,
     Evidence,
+    Exercise,
     Factor,
     FactorKind,
     Illustration,
@@ -33,27 +36,13 @@ from service.web.catalog import etag_of
 
 CONDITION = "condition"
 SVG_NS = "http://www.w3.org/2000/svg"
+TITLE, DESC = re.compile(r"<title>.*?</title>", re.S), re.compile(r"\s*<desc>.*?</desc>", re.S)
 LOCKED = "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"  # with default-src 'none': nothing else loads
 TEMPLATES = Environment(
     loader=PackageLoader("service"), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
 )
-TEMPLATES.filters["long_date"] = lambda d: f"{d.day} {d:%B %Y}"
 
-CAUTION_HEADINGS = {
-    RuleLevel.EXCLUDE: "Not suitable if this applies to you",
-    RuleLevel.CLINICIAN_ONLY: "Ask a doctor first if this applies to you",
-    RuleLevel.CAUTION: "Take extra care if this applies to you",
-}
-CATEGORY_HEADINGS = {
-    Category.SELF_CARE: "Looking after yourself",
-    Category.EXERCISE: "Exercise",
-    Category.MANUAL_THERAPY: "Hands-on treatment",
-    Category.COMPLEMENTARY: "Complementary treatment",
-    Category.MEDICATION: "Medicines",
-    Category.INJECTION: "Injections",
-    Category.SURGERY: "Surgery",
-}
-GRADE_TERMS = ("How sure we are", "What guidelines advise", "How firm the advice is", "Who the studies were about")
+CAUTION_LEVELS = (RuleLevel.EXCLUDE, RuleLevel.CLINICIAN_ONLY, RuleLevel.CAUTION)  # most serious first
 SPECIALIST = (Invasiveness.PROCEDURE, Invasiveness.SURGICAL)
 # The handout's own disclaimers: those a reader's situation, not their answers, calls for.
 RULE_TRIGGERS = {
@@ -81,13 +70,9 @@ class Page:
         return cls(body, etag_of(body), csp)
 
 
-def weeks(min_days: int, max_days: int | None) -> str:
-    """How long sciatica has lasted, in weeks: 'up to 6 weeks', '6 to 12 weeks', 'more than 12 weeks'."""
-    if max_days is None:
-        return f"more than {(min_days - 1) // 7} weeks" if min_days else "any length of time"
-    if min_days == 0:
-        return f"up to {(max_days + 1) // 7} weeks"
-    return f"{min_days // 7} to {(max_days + 1) // 7} weeks"
+def slug(value: enum.Enum) -> str:
+    """An enum value as phrase ids name it: clinician_only -> clinician-only."""
+    return str(value.value).replace("_", "-")
 
 
 def source_link(s: Source) -> str | None:
@@ -102,6 +87,8 @@ class Handouts:
 
     def __init__(self, kb: KnowledgeBase, lang: str) -> None:
         self.kb, self.lang = kb, lang
+        self.query = f"?lang={lang}"  # links to other handouts keep the reader in this language
+        self.used: set[str] = set()  # the phrases rendered so far
         self.bands = {b.stage: b for b in kb.condition.stages}
         scale = kb.evidence_scale
         self.levels = {
@@ -113,30 +100,50 @@ class Handouts:
     def tr(self, text: Text | None) -> str:
         return text.get_text(self.lang) if text else ""
 
-    def picture(self, picture: Illustration) -> Markup:
+    def say(self, phrase: str, **values: object) -> Markup:
+        """A phrase of the knowledge in the page's language, its {placeholders} filled in (escaped unless markup)."""
+        self.used.add(phrase)
+        return Markup(escape(self.tr(self.kb.index["phrases"][phrase].text))).format(**values)
+
+    def date(self, d: date_type) -> Markup:
+        """A date in words: '1 December 2026', '1 de diciembre de 2026'."""
+        return self.say("date", day=d.day, month=self.say(f"month-{d.month}"), year=d.year)
+
+    def weeks(self, min_days: int, max_days: int | None) -> Markup:
+        """How long sciatica has lasted, in weeks: 'up to 6 weeks', '6 to 12 weeks', 'more than 12 weeks'."""
+        if max_days is None:
+            return self.say("weeks-more-than", weeks=(min_days - 1) // 7) if min_days else self.say("weeks-any")
+        if min_days == 0:
+            return self.say("weeks-up-to", weeks=(max_days + 1) // 7)
+        return self.say("weeks-between", low=min_days // 7, high=(max_days + 1) // 7)
+
+    def picture(self, exercise: Exercise, picture: Illustration) -> Markup:
         """The exercise's picture inlined in the page (nothing to fetch), named by its alt text for screen readers.
 
         The loader checked the markup (no scripts, handlers, styles or outside links; ids prefixed by the exercise).
         """
         svg = picture.svg[picture.svg.index("<svg") :].replace(f' xmlns="{SVG_NS}"', "", 1)  # HTML needs no xmlns
+        # Its <title> and <desc> are English: the title becomes the exercise's name in the page's language, and
+        # the description goes (the aria-label, the alt text, says what the picture shows).
+        svg = DESC.sub("", TITLE.sub(f"<title>{escape(self.tr(exercise.name))}</title>", svg, count=1))
         return Markup(svg.replace("<svg ", f'<svg aria-label="{escape(self.tr(picture.alt))}" ', 1))  # noqa: S704
 
-    def label(self, factor: Factor) -> str:
+    def label(self, factor: Factor) -> str | Markup:
         """A factor as a caution names it: medicines as 'Taking: Benzodiazepine'."""
         label = self.tr(factor.label)
-        return f"Taking: {label}" if factor.kind is FactorKind.MEDICATION else label
+        return self.say("taking", medicine=label) if factor.kind is FactorKind.MEDICATION else label
 
-    def grade(self, e: Evidence | StageEvidence) -> list[tuple[str, str, str]]:
+    def grade(self, e: Evidence | StageEvidence) -> list[tuple[Markup, Markup | str, str]]:
         """The grade in words: (term, level word, the evidence scale's plain definition) per dimension."""
         values = [("certainty", e.certainty), ("direction", e.direction), ("strength", e.strength)]
         values += [("scope", e.scope)] if isinstance(e, Evidence) else []
         rows = []
-        for term, (kind, value) in zip(GRADE_TERMS, values, strict=False):
-            word = value.value.replace("_", " ").capitalize() if kind == "certainty" else ""
-            rows.append((term, word, self.tr(self.levels[kind, value.value].definition)))
+        for kind, value in values:
+            word = self.say(f"certainty-{slug(value)}") if kind == "certainty" else ""
+            rows.append((self.say(f"grade-{kind}"), word, self.tr(self.levels[kind, value.value].definition)))
         return rows
 
-    def stages(self, stages: tuple[Stage, ...]) -> str:
+    def stages(self, stages: tuple[Stage, ...]) -> Markup:
         """The time these stages span, joining neighbouring ones ('up to 12 weeks' for acute and subacute)."""
         spans: list[tuple[int, int | None]] = []
         for band in (self.bands[s] for s in Stage if s in stages):
@@ -144,15 +151,22 @@ class Handouts:
                 spans[-1] = (spans[-1][0], band.max_days)
             else:
                 spans.append((band.min_days, band.max_days))
-        return " or ".join(weeks(low, high) for low, high in spans)
+        words = Markup()
+        for low, high in spans:
+            span = self.weeks(low, high)
+            words = self.say("either", first=words, second=span) if words else span
+        return words
 
     def common(self, title: str, sources: tuple[str, ...], triggers: set[DisclaimerTrigger]) -> dict[str, Any]:
         kb = self.kb
         cited = [kb.index["sources"][sid] for sid in dict.fromkeys(sources)]
         return {
             "lang": self.lang,
+            "query": self.query,
             "title": title,
             "tr": self.tr,
+            "say": self.say,
+            "date": self.date,
             "content_version": kb.content_version,
             "disclaimers": [self.tr(d.text) for d in kb.disclaimers if d.trigger in triggers],
             "sources": [(s, source_link(s)) for s in cited],
@@ -165,28 +179,28 @@ class Handouts:
         triggers |= {DisclaimerTrigger.CLINICIAN_OPTIONS} if t.invasiveness in SPECIALIST else set()
         return triggers
 
-    def cautions(self, t: Treatment) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    def cautions(self, t: Treatment) -> list[tuple[Markup, list[tuple[str | Markup, str, bool]]]]:
         """Per level, most serious first: (factor label, the rule's reason, whether only usual practice backs it)."""
         factors, out = self.kb.index["factors"], []
-        for level, heading in CAUTION_HEADINGS.items():
+        for level in CAUTION_LEVELS:
             rules = [r for r in t.rules if r.level is level]
             items = [
                 (self.label(factors[r.factor]), self.tr(r.reason), r.basis is Basis.CLINICAL_CONVENTION) for r in rules
             ]
-            out += [(heading, items)] if items else []
+            out += [(self.say(f"caution-{slug(level)}"), items)] if items else []
         return out
 
     def treatment(self, t: Treatment) -> str:
-        evidence: list[tuple[str, Evidence | StageEvidence]] = [("", t.evidence)]
+        evidence: list[tuple[str | Markup, Evidence | StageEvidence]] = [("", t.evidence)]
         if t.evidence.by_stage:
             special = {s for e in t.evidence.by_stage for s in e.stages}
             evidence = [(self.stages(tuple(s for s in Stage if s not in special)), t.evidence)]
             evidence += [(self.stages(e.stages), e) for e in t.evidence.by_stage]
-            evidence = [(f"If your sciatica has lasted {span}", e) for span, e in evidence]
+            evidence = [(self.say("if-lasted", span=span), e) for span, e in evidence]
         context = self.common(self.tr(t.name), t.sources, self.triggers(t)) | {
             "t": t,
             "picture": self.picture,
-            "access": access(t),
+            "access": self.access(t),
             "suits": self.stages(t.stages),
             "cautions": self.cautions(t),
             "evidence": evidence,
@@ -200,10 +214,12 @@ class Handouts:
         kb, c = self.kb, self.kb.condition
         actions = {a.level: a for a in kb.triage_actions}
         flags = [(actions[u], [f for f in kb.red_flags if f.urgency is u]) for u in Urgency]
-        options = [(h, [t for t in kb.treatments if t.category is cat]) for cat, h in CATEGORY_HEADINGS.items()]
+        options = [
+            (self.say(f"category-{slug(cat)}"), [t for t in kb.treatments if t.category is cat]) for cat in Category
+        ]
         context = self.common(self.tr(c.name), c.sources, CONDITION_TRIGGERS) | {
             "c": c,
-            "stages": [(b, weeks(b.min_days, b.max_days)) for b in c.stages],
+            "stages": [(b, self.weeks(b.min_days, b.max_days)) for b in c.stages],
             "options": [(h, items) for h, items in options if items],
             "help": [(action, fs) for action, fs in flags if fs],
             "reviewed": c.last_reviewed,
@@ -211,13 +227,10 @@ class Handouts:
         }
         return TEMPLATES.get_template("handout_condition.html").render(context)
 
-
-def access(t: Treatment) -> str:
-    """Whether a prescription or a referral is needed, in words."""
-    needs = [
-        n for n, needed in (("a prescription", t.prescription_required), ("a referral", t.referral_required)) if needed
-    ]
-    return f"You need {' and '.join(needs)}." if needs else "You do not need a prescription or a referral."
+    def access(self, t: Treatment) -> Markup:
+        """Whether a prescription or a referral is needed, in words."""
+        needs = {(True, True): "both", (True, False): "prescription", (False, True): "referral", (False, False): "none"}
+        return self.say(f"access-{needs[t.prescription_required, t.referral_required]}")
 
 
 def build(kb: KnowledgeBase) -> dict[tuple[str, str], Page]:

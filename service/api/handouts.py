@@ -44,7 +44,8 @@ class ConditionHandout(MethodView):
         A printable HTML page in plain language: what sciatica is, its causes and stages, the options (each linking
         to its own handout), the warning signs and how soon to get help for each, disclaimers and sources. No
         scripts and no outside requests (a strict Content-Security-Policy); cached with an ETag like every content
-        GET. EHR cards link here.
+        GET. EHR cards link here. In the language asked for (`?lang=`, else Accept-Language); its links to other
+        handouts keep that language.
         """
         return send(CONDITION)
 
@@ -60,7 +61,8 @@ class TreatmentHandout(MethodView):
 
         A printable HTML page in plain language for one option of GET /v1/treatments: what it is and involves, its
         exercises step by step, who should not use it and why, the evidence and its grade in words, when to get
-        help, disclaimers, sources and review dates. No scripts and no outside requests; cached with an ETag.
+        help, disclaimers, sources and review dates. No scripts and no outside requests; cached with an ETag. In the
+        language asked for (`?lang=`, else Accept-Language); its links to other handouts keep that language.
         """
         if treatment_id not in state().kb.index["treatments"]:
             abort(404, message=f"No treatment with id {treatment_id!r}; see GET /v1/treatments.")

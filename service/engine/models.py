@@ -578,6 +578,14 @@ class Message(Translated):
     text: Text
 
 
+@dataclass(frozen=True)
+class Phrase(Translated):
+    """A piece of page wording (a heading, a label, a sentence frame); {name} placeholders are filled in."""
+
+    id: str
+    text: Text
+
+
 class AnswerType(enum.Enum):
     """How a question is answered: the kind of value its request field takes."""
 
@@ -638,6 +646,7 @@ class KnowledgeBase:
     drug_classes: tuple[DrugClass, ...] = ()
     group_rules: tuple[GroupRule, ...] = ()
     combinations: tuple[Combination, ...] = ()
+    phrases: tuple[Phrase, ...] = ()  # the handouts' own wording
     hazards: tuple[Hazard, ...] = ()
     risk_matrix: RiskMatrix | None = None
     releases: tuple[Release, ...] = ()  # oldest first; not content (not in content_hash, not in a manifest)

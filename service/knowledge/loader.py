@@ -19,6 +19,7 @@ from service.knowledge.attribution import check_attribution, stated_at_publisher
 from service.knowledge.checks import check_references
 from service.knowledge.errors import KnowledgeError
 from service.knowledge.illustrations import load_illustrations, with_illustrations
+from service.knowledge.phrases import check_phrases
 from service.knowledge.records import SAFE_LOADER, RecordError, build
 from service.knowledge.releases import SEMVER, load_releases
 from service.knowledge.safety_checks import check_safety_case
@@ -38,6 +39,7 @@ LIST_FILES: dict[str, tuple[str, type]] = {
     "group_rules.yaml": ("group_rules", m.GroupRule),
     "medicine_combinations.yaml": ("combinations", m.Combination),
     "hazards.yaml": ("hazards", h.Hazard),
+    "phrases.yaml": ("phrases", m.Phrase),
 }
 SINGLE_FILES: dict[str, tuple[str, type]] = {
     "condition.yaml": ("condition", m.Condition),
@@ -79,7 +81,17 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
     parts["treatments"] = _with_shared_rules(treatments, parts["group_rules"], parts["drug_classes"])
 
     files = {key: name for name, (key, _) in LIST_FILES.items()} | {"treatments": "treatments/"}
-    kinds = ("treatments", "tips", "red_flags", "factors", "sources", "drug_classes", "combinations", "hazards")
+    kinds = (
+        "treatments",
+        "tips",
+        "red_flags",
+        "factors",
+        "sources",
+        "drug_classes",
+        "combinations",
+        "hazards",
+        "phrases",
+    )
     index = {kind: _index(parts[kind], files[kind]) for kind in kinds}
     _index(parts["group_rules"], files["group_rules"])
     index["replaced"] = _replaced(parts["treatments"], index["treatments"])
@@ -97,6 +109,7 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
     check_references(kb)
     check_attribution(kb)
     check_safety_case(kb)
+    check_phrases(kb)
     overlays.check_used({*LIST_FILES, *SINGLE_FILES, *(f"treatments/{t.id}.yaml" for t in kb.treatments)})
     return kb
 

@@ -20,6 +20,9 @@ GRADE_WORDS = (
     "clearly shows",
 )
 BENEFIT_WORDS = ("effective", "works")  # only where moderate or high certainty supports a benefit
+# A reading grade needs a clause: a label of a few long words ("Complementary treatment") scores grade 20, so the
+# handouts' shorter phrases, like the names of things, are not graded.
+PHRASE_MIN_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ def patient_texts(kb: m.KnowledgeBase) -> Iterator[PatientText]:
     )
     yield from (PatientText("condition", "condition/causes", x, PLAIN) for x in cond.causes)
     yield from (PatientText("condition", "condition/stages", b.description, PLAIN) for b in cond.stages)
+    for p in kb.phrases:
+        if len(p.text[m.DEFAULT_LANGUAGE].split()) >= PHRASE_MIN_WORDS:
+            yield PatientText("phrase", f"phrases/{p.id}", p.text, PLAIN)
 
 
 def _treatment(t: m.Treatment, shared: set[int]) -> Iterator[PatientText]:
