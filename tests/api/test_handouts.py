@@ -345,7 +345,7 @@ def test_spanish_handout_is_its_own_representation(client, name, ask):
         ("opioids", "es", "<dd><strong>Muy baja.</strong>"),
         ("opioids", "en", '<time datetime="2026-11-30">30 November 2026</time>'),
         ("opioids", "es", '<time datetime="2026-11-30">30 de noviembre de 2026</time>'),
-        ("opioids", "es", "Versión del contenido: " + KB.content_version + ".</p>"),
+        ("opioids", "es", "Es la versión " + KB.content_version + " del contenido.</p>"),
         ("opioids", "en", '<a href="condition?lang=en#when-to-get-help">sciatica handout</a> lists them'),
         ("opioids", "es", '<a href="condition?lang=es#when-to-get-help">hoja informativa sobre la ciática</a>'),
         ("discectomy", "en", "<dd>You need a referral.</dd>"),

@@ -81,7 +81,7 @@ def test_every_content_answer_is_in_spanish_when_asked(client, kb, path, how):
     assert not left, left[:3]
 
 
-@pytest.mark.parametrize("path", [p for p in TRANSLATED if p.startswith("/v1/")])
+@pytest.mark.parametrize("path", [p for p in TRANSLATED if p.startswith("/v1/") and p != "/v1/bundle"])
 def test_each_item_says_how_it_was_translated(client, path):
     english, spanish = get(client, path).json, get(client, path, SPANISH[0]).json
     items = spanish if isinstance(spanish, list) else [spanish]
