@@ -352,6 +352,7 @@ class Drug:
     brands: tuple[str, ...]
     rxnorm: str
     rxnorm_verified: bool
+    label: Text  # the name a person reads, in their language (`name`, the English ingredient name, is what codes match)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class DrugSchema(OutputSchema):
     brands = ma.fields.List(ma.fields.String(), metadata=doc("Example brand names.", ["Advil", "Nurofen"]))
     rxnorm = ma.fields.String(metadata=doc("RxNorm ingredient RxCUI.", "5640"))
     rxnorm_verified = ma.fields.Boolean(metadata=doc("False where the code still needs checking against RxNav.", True))
+    label = text("The medicine's name as a person reads it, in the answer's language.", "ibuprofeno")
 
 
 class CriteriaSchema(OutputSchema):

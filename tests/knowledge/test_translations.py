@@ -33,6 +33,8 @@ SAME = {
     "Ginkgo biloba": "a plant's species name",
     "Diabetes": "spelled the same in Spanish",
     "Australia": "a place name",
+    "diazepam": "a medicine's name, spelled the same in Spanish",
+    "tramadol": "a medicine's name, spelled the same in Spanish",
 }
 INFLESZ_FLOOR = 55
 PLACEHOLDER = re.compile(r"\{\w+\}")
