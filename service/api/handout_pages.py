@@ -32,11 +32,12 @@ from service.engine.models import (
     Treatment,
     Urgency,
 )
+from service.knowledge.illustrations import in_language
 from service.web.catalog import etag_of
 
 CONDITION = "condition"
 SVG_NS = "http://www.w3.org/2000/svg"
-TITLE, DESC = re.compile(r"<title>.*?</title>", re.S), re.compile(r"\s*<desc>.*?</desc>", re.S)
+DESC = re.compile(r"\s*<desc>.*?</desc>", re.S)
 LOCKED = "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"  # with default-src 'none': nothing else loads
 TEMPLATES = Environment(
     loader=PackageLoader("service"), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
@@ -122,10 +123,9 @@ class Handouts:
 
         The loader checked the markup (no scripts, handlers, styles or outside links; ids prefixed by the exercise).
         """
-        svg = picture.svg[picture.svg.index("<svg") :].replace(f' xmlns="{SVG_NS}"', "", 1)  # HTML needs no xmlns
-        # Its <title> and <desc> are English: the title becomes the exercise's name in the page's language, and
-        # the description goes (the aria-label, the alt text, says what the picture shows).
-        svg = DESC.sub("", TITLE.sub(f"<title>{escape(self.tr(exercise.name))}</title>", svg, count=1))
+        svg = in_language(picture, self.lang)
+        svg = svg[svg.index("<svg") :].replace(f' xmlns="{SVG_NS}"', "", 1)  # HTML needs no xmlns
+        svg = DESC.sub("", svg)  # the aria-label (the alt text) says what the picture shows
         return Markup(svg.replace("<svg ", f'<svg aria-label="{escape(self.tr(picture.alt))}" ', 1))  # noqa: S704
 
     def label(self, factor: Factor) -> str | Markup:

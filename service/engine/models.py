@@ -344,6 +344,7 @@ class Illustration:
     width: int
     height: int
     alt: Text
+    name: Text  # the exercise's name: the picture's <title> in each language
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator, Mapping
+from html import escape
 from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from service.engine.models import Exercise, Illustration, Treatment
+from service.engine.models import DEFAULT_LANGUAGE, Exercise, Illustration, Treatment
 from service.knowledge.errors import KnowledgeError
 
 FOLDER = "illustrations"
@@ -19,6 +20,19 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 MAX_BYTES = 16_384
 FORBIDDEN_TAGS = {"script", "foreignObject", "style"}  # presentation attributes only: a handout's CSP allows no styles
 OUTSIDE_URL = re.compile(r"url\(\s*['\"]?(?!#)", re.I)  # url(...) to anything but a #fragment of the same picture
+
+
+TITLE, DESC = re.compile(r"<title>.*?</title>", re.S), re.compile(r"<desc>.*?</desc>", re.S)
+
+
+def in_language(picture: Illustration, lang: str) -> str:
+    """The picture's SVG with its <title> (the exercise's name) and <desc> (its alt text) in `lang` (the file is the
+    English)."""
+    if lang == DEFAULT_LANGUAGE:
+        return picture.svg
+    title = f"<title>{escape(picture.name.get_text(lang))}</title>"
+    desc = f"<desc>{escape(picture.alt.get_text(lang))}</desc>"
+    return DESC.sub(lambda _: desc, TITLE.sub(lambda _: title, picture.svg, count=1), count=1)
 
 
 class SvgError(Exception):
@@ -104,7 +118,7 @@ def _checked(exercise: Exercise, raw: bytes) -> Illustration:
     for element in root.iter():
         _check_element(exercise_id, element)
     width, height = _size(root.get("viewBox"))
-    return Illustration(exercise_id, text.strip(), width, height, exercise.illustration_alt)
+    return Illustration(exercise_id, text.strip(), width, height, exercise.illustration_alt, exercise.name)
 
 
 def _check_element(exercise_id: str, element: ET.Element) -> None:
