@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-API_VERSION = "1.2.0"  # 1.2: rules say their basis, clinician wording and whether verified; one question per ask
+API_VERSION = "1.3.0"  # 1.3: answers in Spanish (?lang=, Accept-Language), items say their translation status
 # 1.1: the soon level, unanswered fields (null), impossible reports refused, the safety case
 
 

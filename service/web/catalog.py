@@ -116,8 +116,8 @@ class Catalog:
         """Whether the answer is not in the language the client prefers most (its first Accept-Language range)."""
         if "lang" in request.args:
             return lang != request.args["lang"]
-        preferred = next((value for value, q in request.accept_languages if q > 0), "*")
-        return preferred != "*" and preferred.lower().split("-")[0] != lang
+        preferred = next((value for value, q in request.accept_languages if q > 0), "*").lower()
+        return preferred != "*" and preferred != lang and not preferred.startswith(f"{lang}-")
 
     def send(self, name: str) -> Response:
         """The prebuilt representation `name` in the negotiated language, gzipped when it has gzip bytes and the
