@@ -70,17 +70,27 @@ def disclaimer(kb: KnowledgeBase, lang: str) -> str:
     return " ".join(d.text.get_text(lang) for d in kb.disclaimers if d.trigger is DisclaimerTrigger.ALWAYS)
 
 
-def lookup(codes: CodeMap, code: str, oid: str) -> tuple[dict[str, str] | None, str]:
-    """(the matched sciatica coding, why not when None) for one code of one code system OID."""
+# Why an answer has no entry, in every content language (a test holds them to the knowledge's languages).
+WHY = {
+    "system": {
+        "en": "Code system {oid} is not supported here; send ICD-10-CM ({icd}) or SNOMED CT ({snomed}).",
+        "es": "El sistema de códigos {oid} no se acepta aquí; envíe ICD-10-CM ({icd}) o SNOMED CT ({snomed}).",
+    },
+    "other": {
+        "en": "No patient information for {system} {code}: this service covers sciatica only.",
+        "es": "No hay información para pacientes sobre {system} {code}: este servicio trata solo la ciática.",
+    },
+}
+
+
+def lookup(codes: CodeMap, code: str, oid: str, lang: str) -> tuple[dict[str, str] | None, str]:
+    """(the matched sciatica coding, why not in `lang` when None) for one code of one code system OID."""
     if oid not in OIDS:
-        return (
-            None,
-            f"Code system {oid} is not supported here; send ICD-10-CM ({_oid('ICD-10-CM')}) or SNOMED CT ({_oid('SNOMED CT')}).",
-        )
+        return None, WHY["system"][lang].format(oid=oid, icd=_oid("ICD-10-CM"), snomed=_oid("SNOMED CT"))
     system = codes.system(f"urn:oid:{oid}")
     hit = first_match(codes.sciatica, [(system, normalize(system, code), "")])
     if hit is None:
-        return None, f"No patient information for {OIDS[oid]} {code}: this service covers sciatica only."
+        return None, WHY["other"][lang].format(system=OIDS[oid], code=code)
     rule = hit[0]
     return {"system": rule.system, "code": rule.code, "display": rule.display}, ""
 

@@ -142,6 +142,8 @@ class InfobuttonSchema(OutputSchema):
     entries = ma.fields.List(
         ma.fields.Nested(InfobuttonEntrySchema), metadata=doc("Matched health topics (at most one).")
     )
-    message = ma.fields.String(allow_none=True, metadata=doc("Why there is no entry (null when there is one).", None))
+    message = ma.fields.String(
+        allow_none=True, metadata=doc("Why there is no entry, in the answer's language (null when there is one).", None)
+    )
     disclaimer = ma.fields.String(metadata=doc("What this information is not."))
     attribution = ma.fields.String(metadata=doc("Who the content comes from.", "Sciatica Relief API, content 1.0.0"))
