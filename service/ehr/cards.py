@@ -9,9 +9,10 @@ from typing import Any
 
 from service.ehr.chart import Chart
 from service.ehr.codes import CodeMap
+from service.ehr.language import served
 from service.ehr.unread import unread_line
 from service.engine import Engine
-from service.engine.models import Direction, Evidence, KnowledgeBase, Msg, StageEvidence, Treatment
+from service.engine.models import DEFAULT_LANGUAGE, Direction, Evidence, KnowledgeBase, Msg, StageEvidence, Treatment
 from service.engine.results import Excluded, Reason, Result
 from service.engine.say import UNANSWERED
 
@@ -22,7 +23,8 @@ SNOMED_OID = "2.16.840.1.113883.6.96"
 
 @dataclass(frozen=True)
 class Context:
-    """What every card builder needs: the engine (and its knowledge), code maps, the public base URL and the language."""
+    """What every card builder needs: the engine (and its knowledge), code maps, the public base URL and the language
+    of the card's own texts (clinicians': English; the patient handouts they link follow the patient's language)."""
 
     engine: Engine  # the knowledge and its prepared data (engine.kb)
     codes: CodeMap
@@ -81,16 +83,36 @@ def override_reasons(ctx: Context) -> list[dict[str, str]]:
 
 def links(ctx: Context, chart: Chart, treatment: Treatment | None = None) -> list[dict[str, str]]:
     """Pages a clinician can open or print for the patient: the sciatica handout and the ordered option's handout
-    (plain HTML the service serves: the evidence, its grade and the cautions, with the sources)."""
-    out = []
-    if chart.sciatica or treatment is None:
-        out.append({"label": "Patient handout: sciatica", "url": f"{ctx.base}/handouts/condition", "type": "absolute"})
-    if treatment is not None:
-        name = treatment.name.get_text(ctx.lang)
-        out.append(
-            {"label": f"Patient handout: {name}", "url": f"{ctx.base}/handouts/{treatment.id}", "type": "absolute"}
-        )
-    return out
+    (plain HTML the service serves: the evidence, its grade and the cautions, with the sources), in the patient's
+    language when the handouts have it (the link's label names it), else in English."""
+    lang, said = handout_language(ctx, chart), ctx.texts["handout"]
+    label = said["label"] if lang == DEFAULT_LANGUAGE else said["label_in"]
+    pages = [("condition", "sciatica")] if chart.sciatica or treatment is None else []
+    pages += [(treatment.id, treatment.name.get_text(ctx.lang))] if treatment is not None else []
+    return [
+        {
+            "label": label.format(language=said["languages"][lang], name=name),
+            "url": f"{ctx.base}/handouts/{page}?lang={lang}",
+            "type": "absolute",
+        }
+        for page, name in pages
+    ]
+
+
+def handout_language(ctx: Context, chart: Chart) -> str:
+    """The patient's preferred language when the handouts have it, else English."""
+    tag = chart.language.tag if chart.language is not None else None
+    return (served(tag, ctx.kb.languages) if tag else None) or DEFAULT_LANGUAGE
+
+
+def language_note(ctx: Context, chart: Chart) -> tuple[str, ...]:
+    """Why the handout links are in English though the record names another preferred language (none otherwise)."""
+    spoken, said = chart.language, ctx.texts["handout"]
+    if spoken is None or handout_language(ctx, chart) != DEFAULT_LANGUAGE:
+        return ()
+    if spoken.tag is None:
+        return (said["not_read"].format(language=spoken.written),)
+    return () if served(spoken.tag, [DEFAULT_LANGUAGE]) else (said["unavailable"].format(language=spoken.tag),)
 
 
 def evidence(t: Treatment, result: Result) -> Evidence | StageEvidence:
@@ -128,8 +150,9 @@ def not_checked(ctx: Context, missing: Iterable[str]) -> str:
 
 
 def unread(ctx: Context, chart: Chart, unanswered: Iterable[str], skip: Iterable[str] = ()) -> str:
-    """What the record did not tell and how it was read: on every card."""
-    return unread_line(ctx.texts, chart, unanswered, skip)
+    """What the record did not tell and how it was read, and why the handouts are not in the patient's language
+    where they cannot be: on every card."""
+    return unread_line(ctx.texts, chart, unanswered, skip, language_note(ctx, chart))
 
 
 def personal_exclusion(ctx: Context, excluded: Excluded) -> str:

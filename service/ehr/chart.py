@@ -14,6 +14,7 @@ from typing import Any
 
 from service.ehr import fhir_in as f
 from service.ehr.codes import CodeMap, CodeRule, Finding, first_match
+from service.ehr.language import Preferred, preferred
 from service.ehr.medicines import read_medicines
 from service.ehr.pregnancy import pregnancy
 from service.engine.models import Report
@@ -30,7 +31,7 @@ class Chart:
 
     `missing`: prefetch keys the EHR did not send; `age_note`: why age is None; `unrecognised`: active medicines
     no code or name matched (not checked); `notes`: records that could not be dated or used as coded, and how
-    they were read."""
+    they were read; `language`: for the patient handouts the cards link."""
 
     age: int | None = None
     age_note: str = "not recorded"
@@ -48,6 +49,7 @@ class Chart:
     unrecognised: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     patient: str = ""  # the patient's id, for the orders a card proposes
+    language: Preferred | None = None  # the patient's preferred language (None: none recorded or no Patient)
 
 
 def read_chart(
@@ -97,6 +99,7 @@ def read_chart(
         unrecognised=unrecognised,
         notes=notes + flag_notes + med_notes,
         patient=patient_id or f.text(patient.get("id")),
+        language=preferred(patient),
     )
 
 

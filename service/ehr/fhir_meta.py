@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from service.ehr.fhir_out import PUBLISHER, activity_definition, canonical, evidence, plan_definition
-from service.engine.models import KnowledgeBase, Source
+from service.engine.models import DEFAULT_LANGUAGE, KnowledgeBase, Source
 
 FHIR_VERSION = "4.3.0"  # R4B: Evidence (with certainty) and Citation do not exist in R4
 TYPES = ("PlanDefinition", "ActivityDefinition", "Evidence", "Citation")
@@ -48,6 +48,25 @@ def all_resources(kb: KnowledgeBase, base: str, lang: str) -> dict[str, dict[str
         "Evidence": {t.id: evidence(t, kb, base, lang) for t in kb.treatments},
         "Citation": {s.id: citation(s, kb, base, lang) for s in kb.sources},
     }
+
+
+def localized(kb: KnowledgeBase, base: str) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+    """language -> type -> id -> resource, each stating the language it is written in (Resource.language), or en
+    when nothing in it is translated (a Citation of a source without a note: the same resource in every language)."""
+    built = {lang: all_resources(kb, base, lang) for lang in kb.languages}
+    english = built[DEFAULT_LANGUAGE]
+    return {
+        lang: {
+            rtype: {rid: stated(r, lang if r != english[rtype][rid] else DEFAULT_LANGUAGE) for rid, r in items.items()}
+            for rtype, items in resources.items()
+        }
+        for lang, resources in built.items()
+    }
+
+
+def stated(resource: dict[str, Any], lang: str) -> dict[str, Any]:
+    """`resource` with its `language` after resourceType and id, where FHIR's JSON puts it."""
+    return {"resourceType": resource["resourceType"], "id": resource["id"], "language": lang} | resource
 
 
 def capability_statement(kb: KnowledgeBase, base: str, software_version: str) -> dict[str, Any]:

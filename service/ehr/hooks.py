@@ -20,7 +20,8 @@ from service.engine.results import Result
 PATIENT = "{{context.patientId}}"
 SAFER = (
     "What is neither sent nor fetched is read the safer way and said on every card: without `patient` the age is "
-    "not known (read as possibly under 16 and over 65); without `pregnancy` (or `medications` for patient-view) "
+    "not known (read as possibly under 16 and over 65) and the patient handout links are in English (with it, in the "
+    "Patient's preferred language from `communication` when the handouts have it); without `pregnancy` (or `medications` for patient-view) "
     "pregnancy (unless the patient is male) or any medicine cannot be ruled out. A key sent as null means the EHR "
     "found no data. Medicines are matched by any RxNorm code (ingredient, clinical or branded drug, pack), then "
     "by a referenced Medication's ingredients, then by name (cards list the active ones not recognised); problems "

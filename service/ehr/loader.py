@@ -179,11 +179,9 @@ def _product(i: int, item: dict[str, Any], drugs: Mapping[str, Any], sources: Ma
 
 
 def _treatments(kb: KnowledgeBase, codes: Mapping[str, Any], key: str) -> frozenset[str]:
-    ids = frozenset(codes[key])
-    unknown = ids - set(kb.index["treatments"])
-    if unknown:
+    if unknown := frozenset(codes[key]) - set(kb.index["treatments"]):
         raise CodeMapError(f"codes.json {key}: unknown treatments {sorted(unknown)}")
-    return ids
+    return frozenset(codes[key])
 
 
 def _texts(kb: KnowledgeBase, texts: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -195,6 +193,8 @@ def _texts(kb: KnowledgeBase, texts: Mapping[str, Any]) -> Mapping[str, Any]:
         raise CodeMapError("cards.json override_reasons: every reason needs a display")
     levels = {level.value for level in TRIAGE_LEVELS} - set(texts["triage"])
     unread = {*SAID, "title", "unrecognised", "more", "why"} - set(texts.get("unread", {}))
-    if levels or unread:
-        raise CodeMapError(f"cards.json has no wording for triage levels {sorted(levels)} or unread {sorted(unread)}")
+    named = set(kb.languages) - set(texts["handout"]["languages"])  # each handout link names its language
+    if levels or unread or named:
+        missing = f"triage levels {sorted(levels)}, unread {sorted(unread)}, handout.languages {sorted(named)}"
+        raise CodeMapError(f"cards.json has no wording for {missing}")
     return texts

@@ -23,9 +23,14 @@ NAMES_SHOWN = 6  # unrecognised medicines named on a card; the rest are counted
 
 
 def unread_items(
-    texts: Mapping[str, Any], chart: Chart, unanswered: Iterable[str], skip: Iterable[str] = ()
+    texts: Mapping[str, Any],
+    chart: Chart,
+    unanswered: Iterable[str],
+    skip: Iterable[str] = (),
+    also: Iterable[str] = (),
 ) -> list[str]:
-    """One short clinician-facing line per thing not read: unanswered fields, unrecognised medicines, notes."""
+    """One short clinician-facing line per thing not read: unanswered fields, unrecognised medicines, notes, and
+    `also`."""
     said, unanswered, skip = texts["unread"], set(unanswered), set(skip)
     if not chart.sciatica:  # no sciatica problem: its stage and pain do not matter here
         skip |= {"symptom_duration_days", "pain_severity"}
@@ -40,12 +45,18 @@ def unread_items(
                 count=count, noun="medicine" if count == 1 else "medicines", names=", ".join(names)
             )
         )
-    return items + list(chart.notes)
+    return items + list(chart.notes) + list(also)
 
 
-def unread_line(texts: Mapping[str, Any], chart: Chart, unanswered: Iterable[str], skip: Iterable[str] = ()) -> str:
+def unread_line(
+    texts: Mapping[str, Any],
+    chart: Chart,
+    unanswered: Iterable[str],
+    skip: Iterable[str] = (),
+    also: Iterable[str] = (),
+) -> str:
     """The card paragraph listing `unread_items`, or '' when everything needed was read."""
-    items = unread_items(texts, chart, unanswered, skip)
+    items = unread_items(texts, chart, unanswered, skip, also)
     return texts["unread"]["title"] + "\n" + "\n".join(f"- {i}" for i in items) if items else ""
 
 

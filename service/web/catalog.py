@@ -135,14 +135,19 @@ class Catalog:
             response.content_encoding = "gzip"
         return response
 
-    def send_data(self, data: Any, lang: str) -> Response:
-        """A representation assembled per request (filtered lists)."""
+    def send_data(self, data: Any, lang: str, fallback: bool | None = None) -> Response:
+        """A representation assembled per request (filtered lists); `fallback`: see `respond`."""
         body = orjson.dumps(data)
-        return self.respond(body, etag_of(body), lang)
+        return self.respond(body, etag_of(body), lang, fallback=fallback)
 
-    def respond(self, body: bytes, etag: str, lang: str, mimetype: str = JSON, varies: bool = True) -> Response:
-        """`body` with its validators and language headers; `varies`: chosen by Accept-Language (else English only)."""
-        headers = language_headers(lang, self.fallback(lang), varies) | {"Cache-Control": self.cache_control}
+    def respond(
+        self, body: bytes, etag: str, lang: str, mimetype: str = JSON, varies: bool = True, fallback: bool | None = None
+    ) -> Response:
+        """`body` with its validators and language headers; `varies`: chosen by Accept-Language (else English only);
+        `fallback`: whether `lang` is not the language asked for, when the view read the request's language from a
+        parameter of its own (else `self.fallback`)."""
+        fallback = self.fallback(lang) if fallback is None else fallback
+        headers = language_headers(lang, fallback, varies) | {"Cache-Control": self.cache_control}
         if request.if_none_match.contains(etag):
             # a 304 updates the cached answer's headers (RFC 9111 4.3.4): the 200's policy, not the pages' default
             headers["Content-Security-Policy"] = csp_for(mimetype)

@@ -173,7 +173,8 @@ def ingredient(**extra):
         (lambda c, t: t["imaging"].update(sources=["S999"]), "unknown red flags or sources"),
         (lambda c, t: t["override_reasons"].append({"code": "x", "display": ""}), "needs a display"),
         (lambda c, t: t["triage"].pop("soon"), "no wording for triage levels"),
-        (lambda c, t: t["unread"].pop("medications"), "no wording for triage levels .* or unread"),
+        (lambda c, t: t["unread"].pop("medications"), r"no wording for .* unread \['medications'\]"),
+        (lambda c, t: t["handout"]["languages"].pop("es"), r"no wording for .* handout.languages \['es'\]"),
     ],
 )
 def test_defects_stop_the_start(kb, breaks, message):

@@ -99,7 +99,10 @@ DOCS = {
 An active sciatica problem gives one card: the options that fit the patient's stage and recorded factors, graded by
 evidence, with a red-flag screening reminder and a patient-information link; or a critical/warning card when a red flag
 is coded (e.g. cauda equina syndrome); where physiotherapy fits, a suggestion creating a draft referral (ServiceRequest).
-No sciatica problem: `{"cards": []}`. Needs `conditions`: prefetched, or fetched from `fhirServer` with
+No sciatica problem: `{"cards": []}`. Cards are in English for the clinician (whatever Accept-Language says); every
+card's patient handout links (`/handouts/...?lang=`) are in the Patient's preferred language (`communication`, the one
+marked `preferred`, else the first; a BCP 47 code such as `es` or `es-MX`) when the handouts have it, else in English,
+and the card then says why. Needs `conditions`: prefetched, or fetched from `fhirServer` with
 `fhirAuthorization` when the server is on the service's allow-list (412 when neither); cards name any other key that
 was missing or could not be fetched.
 """,

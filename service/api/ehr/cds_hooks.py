@@ -17,6 +17,7 @@ from service.ehr.cards import Context
 from service.ehr.codes import CodeMap
 from service.ehr.fetch import Fetched
 from service.ehr.hooks import SERVICES, Fetch, PrefetchMissing, answer, discovery, prefetch_templates
+from service.engine.models import DEFAULT_LANGUAGE
 from service.schemas.ehr.cds_cards import CdsResponseSchema, CdsServicesSchema
 from service.schemas.ehr.cds_hooks import (
     CdsFeedbackReceiptSchema,
@@ -95,9 +96,9 @@ class Discovery(MethodView):
 
 def call(service_id: str, body: dict[str, Any]) -> Any:
     """Answer one hook call; 412 when data the answer depends on was neither prefetched nor could be fetched."""
-    codes, cat = state().codes, state().catalog
-    ctx = Context(
-        state().engine, codes, base_url(), cat.language(), str(current_app.config["FHIR_CANONICAL_BASE"]).rstrip("/")
+    codes = state().codes
+    ctx = Context(  # cards are for clinicians: English (Content-Language en), whatever the EHR's Accept-Language
+        state().engine, codes, base_url(), DEFAULT_LANGUAGE, str(current_app.config["FHIR_CANONICAL_BASE"]).rstrip("/")
     )
     try:
         cards = answer(service_id, body, ctx, today(), fetching(service_id, body, codes))

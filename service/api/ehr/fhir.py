@@ -15,7 +15,7 @@ from werkzeug.routing import PathConverter
 
 from service.api.state import state
 from service.config import API_VERSION
-from service.ehr.fhir_meta import TYPES, all_resources, capability_statement, operation_outcome, searchset
+from service.ehr.fhir_meta import TYPES, capability_statement, localized, operation_outcome, searchset
 from service.openapi import OPEN_FHIR
 from service.schemas.ehr.fhir import (
     FhirBundleSchema,
@@ -58,6 +58,11 @@ DESCRIBE = {
     "Citation": "One source: title, authors, DOI/PMID and web location.",
 }
 
+LANGUAGE = (
+    "Written in the language of Accept-Language, or of `lang` (not a FHIR parameter; one we do not have is a 400), "
+    "each resource stating it in `language` (en where nothing in it is translated)."
+)
+
 
 def fhir_response(body: Any, status: int = 200, headers: Any = None) -> Response:
     return Response(orjson.dumps(body), status=status, headers=headers, mimetype=FHIR_JSON)
@@ -67,7 +72,7 @@ def fhir_response(body: Any, status: int = 200, headers: Any = None) -> Response
 def outcome(error: HTTPException) -> Response:
     """Every error under /fhir is an OperationOutcome in application/fhir+json."""
     data = getattr(error, "data", None) or {}
-    messages = (data.get("messages") or {}).get("query", {})
+    messages = (data.get("messages") or data.get("errors") or {}).get("query", {})  # webargs' or the catalog's
     detail = (
         "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in messages.items())
         or data.get("message")
@@ -76,7 +81,7 @@ def outcome(error: HTTPException) -> Response:
     if isinstance(error, InternalServerError):
         detail = "The server could not answer this request."
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-    code = error.code or 500
+    code = 400 if error.code == 422 else error.code or 500  # a parameter we cannot use (lang=fr): 400, as FHIR does
     return fhir_response(operation_outcome(ISSUE.get(code, "processing"), str(detail)), code, headers)
 
 
@@ -111,7 +116,7 @@ THROTTLED = outcome_response(429, "Too many requests: wait Retry-After seconds."
 
 def publish(cat: Catalog, base: str) -> dict[str, tuple[str, ...]]:
     """Build every resource from the knowledge, pre-serialised in each language; the ids per type."""
-    built = {lang: all_resources(cat.kb, base, lang) for lang in cat.kb.languages}
+    built = localized(cat.kb, base)
     ids = {rtype: tuple(items) for rtype, items in built[cat.kb.languages[0]].items()}
     for rtype, rids in ids.items():
         for rid in rids:
@@ -125,6 +130,9 @@ def public_base() -> str:
 
 
 def send(name: str) -> Response:
+    """The prebuilt resource in the language of `lang` or Accept-Language (checking `lang` even for a resource that
+    is the same in every language, such as the CapabilityStatement)."""
+    state().catalog.language()
     response = state().catalog.send(name)
     response.mimetype = FHIR_JSON
     return response
@@ -190,8 +198,10 @@ def register(rtype: str) -> None:
             )
         return send(f"fhir:{rtype}:{resource_id}")
 
-    search.__doc__ = f"Search {rtype} resources\n\nA searchset Bundle of every {rtype} matching `_id` and `url` (all without parameters). {DESCRIBE[rtype]}\n"
-    read.__doc__ = f"Read one {rtype}\n\n{DESCRIBE[rtype]} Unknown ids answer 404 with an OperationOutcome.\n"
+    search.__doc__ = f"Search {rtype} resources\n\nA searchset Bundle of every {rtype} matching `_id` and `url` (all without parameters). {DESCRIBE[rtype]} {LANGUAGE}\n"
+    read.__doc__ = (
+        f"Read one {rtype}\n\n{DESCRIBE[rtype]} Unknown ids answer 404 with an OperationOutcome. {LANGUAGE}\n"
+    )
     search = blp.response(200, FhirBundleSchema, content_type=FHIR_JSON)(search)
     search = query(blp, FhirSearchQuerySchema, error_status_code=400)(search)
     read = blp.alt_response(

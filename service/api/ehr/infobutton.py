@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from service.api.state import state
-from service.ehr.infobutton import OIDS, disclaimer, lookup, topic
+from service.ehr.infobutton import OIDS, disclaimer, language, lookup, topic
 from service.schemas.ehr.infobutton import InfobuttonQuerySchema, InfobuttonSchema
 from service.web.args import query
 from service.web.catalog import Catalog
@@ -36,14 +36,19 @@ class Infobutton(MethodView):
         MedlinePlus Connect's parameters (`mainSearchCriteria.v.c`, `mainSearchCriteria.v.cs`,
         `mainSearchCriteria.v.dn`, `informationRecipient.languageCode.c`, `knowledgeResponseType`). A code of the
         sciatica family (ICD-10-CM M54.3x, M54.4x, M51.1, M51.16, M51.17 or SNOMED CT 23056005) returns one entry: what
-        sciatica is, its stages, self-care tips and links to the rest of this API. Any other code, or another code
-        system, returns `total: 0`, no entries and a message saying why. Answers are plain JSON (not Atom) and
-        cacheable; only `knowledgeResponseType=application/json` is offered.
+        sciatica is, its stages, self-care tips and links to the printable handout and the rest of this API. Any
+        other code, or another code system, returns `total: 0`, no entries and a message saying why. Answers are plain
+        JSON (not Atom) and cacheable; only `knowledgeResponseType=application/json` is offered.
+
+        The language: `informationRecipient.languageCode.c` (as MedlinePlus Connect: `es` for Spanish), else
+        `performer.languageCode.c`, else `lang`, else Accept-Language. A language code we have answers in it (es-MX
+        in es, links with `?lang=es` so the patient lands on Spanish pages); one we do not have answers in English
+        with `Language-Fallback: true`, not an error. `query.language` and Content-Language say which was served.
         """
         cat = state().catalog
-        wanted = args["language"].split("-")[0].lower()
-        lang = wanted if wanted in cat.kb.languages else cat.kb.languages[0]
-        matched, why = lookup(state().codes, args["code"], args["code_system"])
+        asked = args.get("language") or args.get("performer_language")
+        lang, fallback = language(asked, cat.language(), cat.kb.languages)  # cat.language() also checks ?lang=
+        matched, why = lookup(state().codes, args["code"], args["code_system"], lang)
         entries = [cat.data("infobutton:topic", lang) | {"matched_code": matched}] if matched else []
         body = {
             "query": {
@@ -52,6 +57,7 @@ class Infobutton(MethodView):
                 "code_system_name": OIDS.get(args["code_system"]),
                 "display_name": args.get("display_name"),
                 "language": lang,
+                "requested_language": asked,
                 "recipient": args["recipient"],
             },
             "total": len(entries),
@@ -60,4 +66,4 @@ class Infobutton(MethodView):
             "disclaimer": cat.data("infobutton:disclaimer", lang),
             "attribution": f"Sciatica Relief API, content {cat.kb.content_version}",
         }
-        return cat.send_data(InfobuttonSchema().dump(body), lang)
+        return cat.send_data(InfobuttonSchema().dump(body), lang, fallback)

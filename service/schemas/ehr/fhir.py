@@ -6,7 +6,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, OutputSchema, doc, integer
+from service.schemas.base import OutputSchema, QuerySchema, doc, integer
 from service.schemas.ehr.cds_hooks import FHIR_ID
 
 FORMATS = ["json", "application/json", "application/fhir+json"]
@@ -74,7 +74,10 @@ class FhirBundleSchema(FhirOpenSchema):
     entry = ma.fields.List(ma.fields.Nested(FhirBundleEntrySchema), metadata=doc("The matches (absent when none)."))
 
 
-class FhirReadQuerySchema(BaseSchema):
+class FhirReadQuerySchema(QuerySchema):
+    """`_format`, and `lang`: not a FHIR parameter (FHIR reads Accept-Language, which works here too); an
+    unsupported `lang` is a 400 OperationOutcome."""
+
     format_ = ma.fields.String(
         data_key="_format", validate=ma.validate.OneOf(FORMATS), metadata=doc("Response format: JSON only.", "json")
     )

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from service.schemas.base import BaseSchema, OutputSchema, doc, integer, one_of
+from service.schemas.base import OutputSchema, QuerySchema, doc, integer, one_of
 
 ICD10CM_OID, SNOMED_OID = "2.16.840.1.113883.6.90", "2.16.840.1.113883.6.96"
 OID = r"^[0-2](\.(0|[1-9][0-9]*))+$"
 RECIPIENTS = ("PAT", "PROV")
+TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"  # a BCP 47 language tag's shape: es, es-MX, es-419
 
 
-class InfobuttonQuerySchema(BaseSchema):
+def language_code(data_key: str, whose: str) -> ma.fields.String:
+    """An Infobutton languageCode parameter: a language tag; one we do not have is answered in English."""
+    return ma.fields.String(
+        data_key=data_key,
+        validate=[
+            ma.validate.Regexp(TAG, error="Must be a language tag such as es or es-MX."),
+            ma.validate.Length(max=35),
+        ],
+        metadata=doc(
+            f"The language {whose} (ISO 639-1 / BCP 47: en, es, es-MX). Overrides `lang` and Accept-Language; its "
+            "primary language is answered when we have it (es-MX: es), else English with Language-Fallback: true.",
+            "es",
+        ),
+    )
+
+
+class InfobuttonQuerySchema(QuerySchema):
     code = ma.fields.String(
         data_key="mainSearchCriteria.v.c",
         required=True,
@@ -32,11 +49,9 @@ class InfobuttonQuerySchema(BaseSchema):
         validate=ma.validate.Length(max=200),
         metadata=doc("Display name of the code (echoed; matching uses the code).", "Sciatica, right side"),
     )
-    language = ma.fields.String(
-        data_key="informationRecipient.languageCode.c",
-        load_default="en",
-        validate=[ma.validate.Regexp(r"^[a-z]{2}(-[A-Za-z]{2})?$"), ma.validate.Length(2, 5)],
-        metadata=doc("Language wanted (ISO 639-1, e.g. en or es); content falls back to English.", "en"),
+    language = language_code("informationRecipient.languageCode.c", "the reader wants (MedlinePlus Connect's)")
+    performer_language = language_code(
+        "performer.languageCode.c", "of the person asking, used when informationRecipient.languageCode.c is not sent"
     )
     recipient = ma.fields.String(
         data_key="informationRecipient",
@@ -65,7 +80,19 @@ class InfobuttonQueryEchoSchema(OutputSchema):
     display_name = ma.fields.String(
         allow_none=True, metadata=doc("The display name sent, if any.", "Sciatica, right side")
     )
-    language = ma.fields.String(metadata=doc("Language of the answer.", "en"))
+    language = ma.fields.String(
+        metadata=doc(
+            "The language of the answer (also Content-Language): the one asked for when we have it, else en.", "es"
+        )
+    )
+    requested_language = ma.fields.String(
+        allow_none=True,
+        metadata=doc(
+            "The languageCode sent (informationRecipient's, else performer's); null when none was (then `lang` or "
+            "Accept-Language chose).",
+            "es-MX",
+        ),
+    )
     recipient = one_of(RECIPIENTS, "PAT or PROV, as sent.")
 
 
@@ -88,7 +115,9 @@ class InfobuttonTipSchema(OutputSchema):
 
 class InfobuttonLinkSchema(OutputSchema):
     rel = ma.fields.String(metadata=doc("What the link is.", "tips"))
-    href = ma.fields.String(metadata=doc("Path of the resource on this API.", "/v1/tips"))
+    href = ma.fields.String(
+        metadata=doc("Path of the page on this API, in the answer's language (?lang=).", "/handouts/condition?lang=es")
+    )
     title = ma.fields.String(metadata=doc("Link text.", "Self-care tips with evidence"))
 
 
@@ -113,6 +142,8 @@ class InfobuttonSchema(OutputSchema):
     entries = ma.fields.List(
         ma.fields.Nested(InfobuttonEntrySchema), metadata=doc("Matched health topics (at most one).")
     )
-    message = ma.fields.String(allow_none=True, metadata=doc("Why there is no entry (null when there is one).", None))
+    message = ma.fields.String(
+        allow_none=True, metadata=doc("Why there is no entry, in the answer's language (null when there is one).", None)
+    )
     disclaimer = ma.fields.String(metadata=doc("What this information is not."))
     attribution = ma.fields.String(metadata=doc("Who the content comes from.", "Sciatica Relief API, content 1.0.0"))

@@ -158,6 +158,9 @@ def test_search_parameters(client, kb):
         ("/fhir/Evidence?_id=bad%20id", 400, "invalid"),
         ("/fhir/metadata?_format=xml", 400, "invalid"),
         ("/fhir/Citation/S1?_pretty=true", 400, "invalid"),
+        ("/fhir/Evidence/nsaids?lang=fr", 400, "invalid"),
+        ("/fhir/Evidence?lang=fr", 400, "invalid"),
+        ("/fhir/metadata?lang=es-MX", 400, "invalid"),  # lang names a content language exactly, as everywhere
     ],
 )
 def test_errors_are_operation_outcomes(client, path, status, code):
@@ -173,3 +176,44 @@ def test_reads_are_cacheable_with_etags(client):
     assert first.headers["ETag"] and "public" in first.headers["Cache-Control"]
     again = client.get("/fhir/ActivityDefinition/staying-active", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "query, accept, lang, fallback",
+    [
+        ({"lang": "es"}, None, "es", "false"),
+        ({}, "es-MX,es;q=0.9", "es", "false"),
+        ({"lang": "en"}, "es", "en", "false"),  # lang wins over Accept-Language
+        ({}, "fr", "en", "true"),
+        ({}, None, "en", "false"),
+    ],
+)
+@pytest.mark.parametrize(
+    "path, params", [("/fhir/ActivityDefinition/staying-active", {}), ("/fhir/Evidence", {"_id": "nsaids"})]
+)
+def test_resources_are_written_and_labelled_in_the_language_asked(
+    client, kb, path, params, query, accept, lang, fallback
+):
+    response = client.get(path, query_string=params | query, headers={"Accept-Language": accept} if accept else {})
+    assert response.status_code == 200 and response.mimetype == FHIR_JSON
+    assert response.headers["Content-Language"] == lang and response.headers["Language-Fallback"] == fallback
+    assert "Accept-Language" in response.headers["Vary"]
+    body = response.get_json()
+    resource = body["entry"][0]["resource"] if body["resourceType"] == "Bundle" else body
+    get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    treatment = kb.index["treatments"][resource["id"]]
+    summary = treatment.summary if resource["resourceType"] == "ActivityDefinition" else treatment.evidence.summary
+    assert resource["language"] == lang and treatment.name.get_text(lang) in resource["title"]
+    assert resource["description"] == summary.get_text(lang)
+
+
+def test_every_resource_states_its_language(client, kb):
+    for rtype in TYPES:
+        english = {e["resource"]["id"]: e["resource"] for e in client.get(f"/fhir/{rtype}").get_json()["entry"]}
+        spanish = client.get(f"/fhir/{rtype}?lang=es").get_json()["entry"]
+        for resource in (e["resource"] for e in spanish):
+            assert english[resource["id"]]["language"] == "en"
+            same = resource | {"language": "en"} == english[resource["id"]]  # nothing in it is translated
+            assert resource["language"] == ("en" if same else "es"), (rtype, resource["id"])
+    plan = client.get("/fhir/PlanDefinition/sciatica-recommendations?lang=es").get_json()
+    assert plan["language"] == "es" and plan["description"] == kb.condition.summary.get_text("es")
