@@ -10,34 +10,15 @@ from service.ehr.language import served
 from service.engine.models import DEFAULT_LANGUAGE, DisclaimerTrigger, KnowledgeBase
 
 OIDS = {"2.16.840.1.113883.6.90": "ICD-10-CM", "2.16.840.1.113883.6.96": "SNOMED CT"}
-# Pages for the patient, each linked in the answer's language (?lang=), with its title in every content language
-# (a test holds them to the knowledge's languages).
+# Pages for the patient, each linked in the answer's language (?lang=) and titled by the phrase infobutton-<rel>.
 LINKS = (
-    ("handout", "/handouts/condition", {
-        "en": "Printable handout: what sciatica is and what helps",
-        "es": "Hoja para imprimir: qué es la ciática y qué ayuda",
-    }),
-    ("condition", "/v1/condition", {
-        "en": "What sciatica is, its causes and stages",
-        "es": "Qué es la ciática, sus causas y sus etapas",
-    }),
-    ("tips", "/v1/tips", {
-        "en": "Self-care tips with evidence",
-        "es": "Consejos de autocuidado, con su evidencia",
-    }),
-    ("treatments", "/v1/treatments", {
-        "en": "Treatment options with graded evidence",
-        "es": "Opciones de tratamiento, con la calidad de su evidencia",
-    }),
-    ("red-flags", "/v1/red-flags", {
-        "en": "Warning signs that need urgent care",
-        "es": "Señales de alarma que necesitan atención urgente",
-    }),
-    ("questionnaire", "/v1/questionnaire", {
-        "en": "Questions for a personal recommendation",
-        "es": "Preguntas para una recomendación personal",
-    }),
-)  # fmt: skip
+    ("handout", "/handouts/condition"),
+    ("condition", "/v1/condition"),
+    ("tips", "/v1/tips"),
+    ("treatments", "/v1/treatments"),
+    ("red-flags", "/v1/red-flags"),
+    ("questionnaire", "/v1/questionnaire"),
+)
 
 
 def topic(kb: KnowledgeBase, lang: str) -> dict[str, Any]:
@@ -50,7 +31,10 @@ def topic(kb: KnowledgeBase, lang: str) -> dict[str, Any]:
         "causes": [x.get_text(lang) for x in c.causes],
         "stages": [{"stage": b.stage.value, "description": b.description.get_text(lang)} for b in c.stages],
         "tips": [{"id": t.id, "title": t.title.get_text(lang), "text": t.text.get_text(lang)} for t in kb.tips],
-        "links": [{"rel": rel, "href": f"{href}?lang={lang}", "title": titles[lang]} for rel, href, titles in LINKS],
+        "links": [
+            {"rel": rel, "href": f"{href}?lang={lang}", "title": say(kb, f"infobutton-{rel}", lang)}
+            for rel, href in LINKS
+        ],
         "sources": list(c.sources),
         "updated": c.last_reviewed,
     }
@@ -70,27 +54,21 @@ def disclaimer(kb: KnowledgeBase, lang: str) -> str:
     return " ".join(d.text.get_text(lang) for d in kb.disclaimers if d.trigger is DisclaimerTrigger.ALWAYS)
 
 
-# Why an answer has no entry, in every content language (a test holds them to the knowledge's languages).
-WHY = {
-    "system": {
-        "en": "Code system {oid} is not supported here; send ICD-10-CM ({icd}) or SNOMED CT ({snomed}).",
-        "es": "El sistema de códigos {oid} no se acepta aquí; envíe ICD-10-CM ({icd}) o SNOMED CT ({snomed}).",
-    },
-    "other": {
-        "en": "No patient information for {system} {code}: this service covers sciatica only.",
-        "es": "No hay información para pacientes sobre {system} {code}: este servicio trata solo la ciática.",
-    },
-}
+def say(kb: KnowledgeBase, phrase: str, lang: str, **values: str) -> str:
+    """A phrase of the knowledge in `lang`, its {placeholders} filled."""
+    return kb.index["phrases"][phrase].text.get_text(lang).format(**values)
 
 
-def lookup(codes: CodeMap, code: str, oid: str, lang: str) -> tuple[dict[str, str] | None, str]:
+def lookup(kb: KnowledgeBase, codes: CodeMap, code: str, oid: str, lang: str) -> tuple[dict[str, str] | None, str]:
     """(the matched sciatica coding, why not in `lang` when None) for one code of one code system OID."""
     if oid not in OIDS:
-        return None, WHY["system"][lang].format(oid=oid, icd=_oid("ICD-10-CM"), snomed=_oid("SNOMED CT"))
+        return None, say(
+            kb, "infobutton-no-code-system", lang, oid=oid, icd=_oid("ICD-10-CM"), snomed=_oid("SNOMED CT")
+        )
     system = codes.system(f"urn:oid:{oid}")
     hit = first_match(codes.sciatica, [(system, normalize(system, code), "")])
     if hit is None:
-        return None, WHY["other"][lang].format(system=OIDS[oid], code=code)
+        return None, say(kb, "infobutton-not-sciatica", lang, system=OIDS[oid], code=code)
     rule = hit[0]
     return {"system": rule.system, "code": rule.code, "display": rule.display}, ""
 

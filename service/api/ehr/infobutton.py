@@ -48,7 +48,7 @@ class Infobutton(MethodView):
         cat = state().catalog
         asked = args.get("language") or args.get("performer_language")
         lang, fallback = language(asked, cat.language(), cat.kb.languages)  # cat.language() also checks ?lang=
-        matched, why = lookup(state().codes, args["code"], args["code_system"], lang)
+        matched, why = lookup(cat.kb, state().codes, args["code"], args["code_system"], lang)
         entries = [cat.data("infobutton:topic", lang) | {"matched_code": matched}] if matched else []
         body = {
             "query": {

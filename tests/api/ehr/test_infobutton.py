@@ -33,9 +33,9 @@ def test_sciatica_codes_get_the_patient_content(client, kb, code, system):
 @pytest.mark.parametrize(
     "code, system, why",
     [
-        ("I10", ICD10CM, "sciatica only"),
-        ("M54.5", ICD10CM, "sciatica only"),
-        ("38341003", SNOMED, "sciatica only"),
+        ("I10", ICD10CM, "only cover sciatica"),
+        ("M54.5", ICD10CM, "only cover sciatica"),
+        ("38341003", SNOMED, "only cover sciatica"),
         ("5640", RXNORM, "not supported"),
     ],
 )
