@@ -181,6 +181,8 @@ class _Builder:
     overlays: Overlays
 
     def __call__(self, name: str, label: str, item: Any, cls: type) -> Any:
+        if isinstance(item, dict) and "translations" in item:
+            raise KnowledgeError(name, label, "translations", "comes from translations/<language>/, never written here")
         try:
             return build(cls, self.overlays.apply(name, label, item), self.langs)
         except RecordError as exc:
