@@ -1,7 +1,8 @@
-"""The content report a clinical reviewer reads: counts, reading grades, unverified claims, reviews due."""
+"""The content report a clinical reviewer reads: counts, reading grades, unverified claims, reviews due, translations."""
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -34,6 +35,7 @@ def content_report(kb: m.KnowledgeBase, today: date) -> Iterator[str]:
     yield from _readability(list(patient_texts(kb)))
     yield from _claims(kb)
     yield from _reviews(kb, today)
+    yield from _translations(kb)
 
 
 def _readability(texts: list[PatientText]) -> Iterator[str]:
@@ -77,3 +79,18 @@ def _reviews(kb: m.KnowledgeBase, today: date) -> Iterator[str]:
     yield f"reviews: {len(dated)} dated records, next due {min(d for _, d in dated)}, due within 90 days {len(due)}"
     for d, w in due:
         yield f"  {'overdue' if d < today else 'due'} {d}: {w}"
+
+
+def _translations(kb: m.KnowledgeBase) -> Iterator[str]:
+    """Per language besides English: how many records are translated, and how many a bilingual clinician reviewed."""
+    records = [r for kind in dataclasses.fields(kb) for r in _records(getattr(kb, kind.name))]
+    for lang in kb.languages[1:]:
+        done = [t for r in records if (t := r.translation(lang)) is not None]
+        by = Counter(t.status.value for t in done)
+        yield f"translations ({lang}): {len(done)} records, reviewed {by['reviewed']}, draft {by['draft']}"
+
+
+def _records(value: object) -> list[m.Translated]:
+    if isinstance(value, m.Translated):
+        return [value]
+    return [r for r in value if isinstance(r, m.Translated)] if isinstance(value, tuple) else []

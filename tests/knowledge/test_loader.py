@@ -81,6 +81,7 @@ def test_defect_is_rejected_naming_file_record_field(path, data_copy):
 
 def test_the_content_report_says_what_a_reviewer_needs():
     out = subprocess.run([sys.executable, "-m", "service.knowledge"], capture_output=True, text=True, check=True).stdout
-    for heading in ("counts:", "readability (Flesch-Kincaid grade, English):", "safety rules:", "sources:", "reviews:"):
+    headings = ("counts:", "readability (Flesch-Kincaid grade, English):", "safety rules:", "sources:", "reviews:")
+    for heading in (*headings, "translations (es):"):
         assert heading in out
     assert "clinical convention (unverified)" in out and "over their limit 0" in out
