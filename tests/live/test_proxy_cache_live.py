@@ -3,6 +3,7 @@ answers are never shared, and /metrics stays off the public proxy."""
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,18 @@ from tests.live.test_proxy_links import send
 CONTENT = "/v1/tips"  # public, cacheable content under /v1 (keys and rate limits apply)
 KEY = "live-cache-key-7f3a9c2e51"
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+
+
+def cached(url: str, headers: dict | None = None, seconds: float = 3.0) -> tuple[int, dict, bytes]:
+    """The next answer nginx gives from its cache. nginx marks an entry stored when the upstream is done, which can
+    come a moment after the client has had every byte; on a busy machine a request sent at once can still miss, so
+    ask again until a HIT (within `seconds`; then the last answer, for the assertion to show)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = send(url, headers=headers or {})
+        if answer[1]["X-Cache-Status"] == "HIT" or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.05)
 
 
 def cache_folder(tmp_path: Path) -> Path:
@@ -25,7 +38,7 @@ def test_a_cache_hit_answers_with_the_current_request_id(gunicorn, nginx, sent):
     ids = []
     for n, expected in enumerate(["MISS", "HIT", "HIT"]):
         given = {"X-Request-ID": f"cache-hit-{n}-abcdef"} if sent else {}
-        status, head, _ = send(proxy + CONTENT, headers=given)
+        status, head, _ = (cached if n else send)(proxy + CONTENT, headers=given)
         assert (status, head["X-Cache-Status"]) == (200, expected)
         assert head["X-Request-ID"] == given.get("X-Request-ID", head["X-Request-ID"])
         ids.append(head["X-Request-ID"])
@@ -38,11 +51,11 @@ def test_rate_limit_headers_come_only_from_the_app_never_from_the_cache(gunicorn
     assert (status, head["X-Cache-Status"]) == (200, "MISS")
     assert head["X-RateLimit-Limit"] == "50" and head["X-RateLimit-Remaining"] == "49"
     for _ in range(2):
-        status, head, _ = send(proxy + CONTENT)
+        status, head, _ = cached(proxy + CONTENT)
         assert (status, head["X-Cache-Status"]) == (200, "HIT")
         assert not set(RATE_HEADERS) & set(head), head  # the app did not count these: no stale window to show
     status, head, _ = send(proxy + "/v1/tips?fresh=1")  # the app's own count (per worker with memory://)
-    assert head["X-Cache-Status"] == "MISS" and int(head["X-RateLimit-Remaining"]) in (48, 49)
+    assert head["X-Cache-Status"] == "MISS" and 40 <= int(head["X-RateLimit-Remaining"]) <= 49  # misses count
 
 
 # With keys configured, and a bearer token (the app ignores it on /v1; a JWT check elsewhere must not be bypassed).
@@ -65,7 +78,7 @@ def test_no_credential_reaches_a_cache_file_and_keyed_answers_are_not_shared(gun
 
 def test_keyless_content_is_still_cached_when_no_keys_are_configured(gunicorn, nginx, tmp_path):
     proxy = nginx(gunicorn()[0])
-    assert [send(proxy + CONTENT)[1]["X-Cache-Status"] for _ in range(2)] == ["MISS", "HIT"]
+    assert [send(proxy + CONTENT)[1]["X-Cache-Status"], cached(proxy + CONTENT)[1]["X-Cache-Status"]] == ["MISS", "HIT"]
     assert any(cache_folder(tmp_path).rglob("*/*/*")), "nothing cached"
 
 
