@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from service.ehr import fhir_in as f
+from service.engine.models import language_for
 
 BCP47 = "urn:ietf:bcp:47"  # the code system of Patient.communication.language (FHIR R4 binding: common-languages)
 TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
 def served(tag: str, languages: Sequence[str]) -> str | None:
-    """The content language for a BCP 47 tag: its primary subtag in any case (es-MX, ES, es-419 -> es) when it is
-    one of `languages`, else None."""
-    primary = tag.split("-")[0].lower()
-    return primary if TAG.match(tag) and primary in languages else None
+    """The content language for a well-formed BCP 47 tag (es-MX, ES, es-419 -> es), else None."""
+    return language_for(tag, languages) if TAG.match(tag) else None
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,17 @@ class Text(Mapping[str, str]):
         return self._by_lang.get(lang) or self._by_lang[DEFAULT_LANGUAGE]
 
 
+def language_for(tag: str, languages: Iterable[str]) -> str | None:
+    """RFC 4647 lookup of one language tag among `languages`: the tag, cut back subtag by subtag (es-MX, es), in any
+    case; None when no cut matches."""
+    known, tag = set(languages), tag.lower()
+    while tag:
+        if tag in known:
+            return tag
+        tag = tag.rpartition("-")[0]
+    return None
+
+
 class TechnicalText(Text):
     """Wording for clinicians and reviewers (EHR cards, source notes, grade mappings): English only, in the
     guideline's own terms, so it is never translated and never counts as a patient text missing a translation."""

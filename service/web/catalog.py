@@ -14,7 +14,7 @@ import orjson
 from flask import Response, request
 from flask_smorest import abort
 
-from service.engine.models import DEFAULT_LANGUAGE, KnowledgeBase
+from service.engine.models import DEFAULT_LANGUAGE, KnowledgeBase, language_for
 from service.schemas.base import dump_in
 from service.web.security import csp_for
 
@@ -103,21 +103,17 @@ class Catalog:
         the content's languages; '*' or no match: English. (Werkzeug's best_match would pick a lower-ranked exact
         match, Spanish at q=0.5, over English for en-GB.)"""
         for value in ranges:
-            tag = value.lower()
-            if tag == "*":
-                return DEFAULT_LANGUAGE
-            while tag:
-                if tag in self.kb.languages:
-                    return tag
-                tag = tag.rpartition("-")[0]
+            found = DEFAULT_LANGUAGE if value == "*" else language_for(value, self.kb.languages)
+            if found:
+                return found
         return DEFAULT_LANGUAGE
 
     def fallback(self, lang: str) -> bool:
         """Whether the answer is not in the language the client prefers most (its first Accept-Language range)."""
         if "lang" in request.args:
             return lang != request.args["lang"]
-        preferred = next((value for value, q in request.accept_languages if q > 0), "*").lower()
-        return preferred != "*" and preferred != lang and not preferred.startswith(f"{lang}-")
+        preferred = next((value for value, q in request.accept_languages if q > 0), "*")
+        return preferred != "*" and language_for(preferred, (lang,)) != lang
 
     def send(self, name: str) -> Response:
         """The prebuilt representation `name` in the negotiated language, gzipped when it has gzip bytes and the

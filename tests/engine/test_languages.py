@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given
 
 from service.engine import check_report
-from service.engine.models import DEFAULT_LANGUAGE
+from service.engine.models import DEFAULT_LANGUAGE, language_for
 from service.knowledge.releases import plain
 from tests.engine.reports import KB, reports
 from tests.engine.test_scenarios import SCENARIOS, load, report_of
@@ -71,3 +71,20 @@ def test_any_report_decides_the_same_in_every_language(engine, report):
 )
 def test_the_comparison_itself(english, other, found):
     assert differences(english, other) == found
+
+
+@pytest.mark.parametrize(
+    ("tag", "languages", "found"),
+    [
+        ("es", ("en", "es"), "es"),
+        ("es-MX", ("en", "es"), "es"),
+        ("ES", ("en", "es"), "es"),
+        ("es-419", ("en", "es"), "es"),
+        ("en-GB", ("en", "es"), "en"),
+        ("pt-BR", ("en", "pt", "pt-br"), "pt-br"),  # the longest match first
+        ("pt-PT", ("en", "pt-br"), None),  # never a sibling region
+        ("zh-Hant-TW", ("en", "es"), None),
+    ],
+)
+def test_a_language_tag_finds_its_content_language_by_rfc_4647_lookup(tag, languages, found):
+    assert language_for(tag, languages) == found
