@@ -18,7 +18,6 @@ from service.engine.models import (
     Category,
     DisclaimerTrigger,
     Evidence,
-    Exercise,
     Factor,
     FactorKind,
     Illustration,
@@ -118,7 +117,7 @@ class Handouts:
             return self.say("weeks-up-to", weeks=(max_days + 1) // 7)
         return self.say("weeks-between", low=min_days // 7, high=(max_days + 1) // 7)
 
-    def picture(self, exercise: Exercise, picture: Illustration) -> Markup:
+    def picture(self, picture: Illustration) -> Markup:
         """The exercise's picture inlined in the page (nothing to fetch), named by its alt text for screen readers.
 
         The loader checked the markup (no scripts, handlers, styles or outside links; ids prefixed by the exercise).
