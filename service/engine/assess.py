@@ -3,17 +3,13 @@ the plans prepared once per knowledge base (service/engine/prepared.py)."""
 
 from __future__ import annotations
 
-from operator import attrgetter
-
-from service.engine.exclude import FILTER_RULES, TRIED, Tries, class_cautions, situation, split
+from service.engine.exclude import FILTER_RULES, TRIED, Split, Tries, class_cautions, situation, split
 from service.engine.factors import Factors
 from service.engine.models import Msg, Outcome, Report, RuleLevel, Stage
-from service.engine.plans import STAGE_INDEX, TreatmentPlan
+from service.engine.plans import ORDER, STAGE_INDEX, TreatmentPlan, plain_recommendation, rank_decision
 from service.engine.prepared import Prepared
-from service.engine.results import Excluded, Recommended, Trace
+from service.engine.results import Recommended, Trace
 from service.engine.triage import TriageOutcome
-
-ORDER = attrgetter("order")
 
 
 def _recommended(
@@ -45,26 +41,39 @@ def assess(
     tri: TriageOutcome,
     ready: Prepared,
     trace: Trace,
-) -> tuple[tuple[Recommended, ...], tuple[Excluded, ...]]:
+) -> tuple[tuple[Recommended, ...], Split]:
     """Split treatments into ranked recommendations and exclusions with reasons."""
     index = STAGE_INDEX[stages[0]]
     tries: Tries = {}
     for tried in report.tried:
         tries.setdefault(tried.treatment_id, set()).add(tried.outcome)
-    done = split(report, factors, tri, tries, ready, ready.baseline(situation(report, stages, ready)))
+    case = situation(report, stages, ready)
+    shared = ready.baseline(case)
+    done = split(report, factors, tri, tries, ready, shared)
     reads = _reads(report, factors, stages)
     for rule, decision in zip(FILTER_RULES, done.decisions, strict=True):
         trace.add(rule, reads[rule], decision)
+    if done is shared and not tries:  # the situation's own ranking, but for the options the report concerns
+        ranking = ready.ranking(case)
+        concerned = ready.reading(factors.active())
+        ranked = ranking.recommended
+        if concerned:
+            ranked = tuple(
+                _recommended(p, r.rank, index, factors, tries, ready) if r.treatment.id in concerned else r
+                for p, r in zip(ranking.plans, ranked, strict=True)
+            )
+        trace.add("rank", {"candidates": len(ranked)}, ranking.decision)
+        return ranked, done
     # Without prior tries every rank key starts (False, True), so the prepared order alone decides.
     kept = sorted(done.kept, key=(lambda p: rank_key(p, tries)) if tries else ORDER)
     ranked = tuple(
         _recommended(p, rank, index, factors, tries, ready)
         if _personal(p, factors, tries)
-        else Recommended(p.treatment, rank, p.plain_because[index], (), p.treatment.requires_clinician)
+        else plain_recommendation(p, rank, index)
         for rank, p in enumerate(kept, start=1)
     )
-    trace.add("rank", {"candidates": len(kept)}, "order: " + (", ".join(p.treatment.id for p in kept) or "none"))
-    return ranked, done.excluded
+    trace.add("rank", {"candidates": len(kept)}, rank_decision(kept))
+    return ranked, done
 
 
 def _personal(p: TreatmentPlan, factors: Factors, tries: Tries) -> bool:

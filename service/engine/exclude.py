@@ -32,6 +32,8 @@ class Split:
     kept: tuple[TreatmentPlan, ...]
     excluded: tuple[Excluded, ...]
     decisions: tuple[str, ...]
+    excluded_ids: frozenset[str]
+    contraindicated: frozenset[str]  # every factor a contraindication names
 
     @classmethod
     def of(cls, plans: tuple[TreatmentPlan, ...], entries: tuple[Entry, ...]) -> Split:
@@ -45,7 +47,11 @@ class Split:
                 for rule in entry[1]:
                     hits[rule].append(p.treatment.id)
         decisions = tuple(f"excluded: {', '.join(hits[rule]) or 'none'}" for rule in FILTER_RULES)
-        return cls(entries, tuple(kept), tuple(excluded), decisions)
+        contraindicated = frozenset(
+            f for e in excluded for r in e.reasons if r.rule == "contraindications" for f in r.factors
+        )
+        ids = frozenset(e.treatment.id for e in excluded)
+        return cls(entries, tuple(kept), tuple(excluded), decisions, ids, contraindicated)
 
 
 def split(report: Report, factors: Factors, tri: TriageOutcome, tries: Tries, ready: Basis, shared: Split) -> Split:
@@ -53,6 +59,8 @@ def split(report: Report, factors: Factors, tri: TriageOutcome, tries: Tries, re
     the plans the report does not otherwise touch."""
     held = list(tri.holds) if tri.screened else [*tri.holds, *SCREENING_HOLDS]
     touched = ready.touched((*factors.known, *factors.possible), held, report.avoid, tries)
+    if not touched:
+        return shared
     entries = list(shared.entries)
     for i in touched:
         p, entry = ready.treatments[i], entries[i]

@@ -115,7 +115,7 @@ def _impossible(field: str, factor: Factor, age: int | None) -> list[tuple[str, 
 
 def derive_factors(report: Report, kb: KnowledgeBase) -> Factors:
     """The factors a report reports, and those its unanswered questions leave possible."""
-    kinds = _by_kind(kb)
+    kinds: Mapping[FactorKind, tuple[Factor, ...]] = kb.index["factor_kinds"]
     known: dict[str, str] = dict.fromkeys(report.conditions or (), "conditions")
     known.update(dict.fromkeys(report.medications or (), "medications"))
     possible: dict[str, str] = {}
@@ -162,18 +162,6 @@ def derive_factors(report: Report, kb: KnowledgeBase) -> Factors:
     return Factors(
         dict(sorted(known.items())), dict(sorted(possible.items())), tuple(f for f in FIELD_ORDER if f in unanswered)
     )
-
-
-_KINDS: dict[int, tuple[KnowledgeBase, dict[FactorKind, tuple[Factor, ...]]]] = {}
-
-
-def _by_kind(kb: KnowledgeBase) -> dict[FactorKind, tuple[Factor, ...]]:
-    """The knowledge base's factors grouped by kind, grouped once (the knowledge base is immutable)."""
-    entry = _KINDS.get(id(kb))
-    if entry is None or entry[0] is not kb:
-        groups = {kind: tuple(f for f in kb.factors if f.kind is kind) for kind in FactorKind}
-        entry = _KINDS[id(kb)] = (kb, groups)
-    return entry[1]
 
 
 def _in_band(age: int, f: Factor) -> bool:

@@ -665,7 +665,9 @@ class KnowledgeBase:
     releases: tuple[Release, ...] = ()  # oldest first; not content (not in content_hash, not in a manifest)
     languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
     illustrations: Mapping[str, Illustration] = field(default_factory=dict)  # exercise id -> its picture
-    index: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
+    # by id per kind of record; also "replaced" (retired treatment id -> its replacements) and "factor_kinds"
+    # (FactorKind -> its factors)
+    index: Mapping[str, Mapping[Any, Any]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TypeVar
 
 from service.engine.factors import Factors
@@ -23,7 +24,7 @@ from service.engine.models import (
     Tip,
     Treatment,
 )
-from service.engine.results import Caution, Reason, TipAdvice
+from service.engine.results import Caution, Reason, Recommended, TipAdvice
 from service.engine.say import Say
 
 SUPPORTED = (Direction.FOR, Direction.CONDITIONAL)
@@ -32,6 +33,7 @@ STAGE_FIELDS = ("symptom_duration_days",)
 GATE_FIELDS = ("symptom_duration_days", "tried", "pain_severity")
 STAGES = tuple(Stage)
 STAGE_INDEX = {stage: i for i, stage in enumerate(STAGES)}
+ORDER = attrgetter("order")  # the rank of options nobody has tried (assess.rank_key)
 T = TypeVar("T")
 
 
@@ -95,6 +97,16 @@ class TreatmentPlan:
     order: tuple[object, ...]  # rank key after prior tries: weak last, least invasive, direction, certainty, id
     listed_because: tuple[tuple[Reason, ...], ...]  # the reasons a recommendation always carries, by STAGE_INDEX
     plain_because: tuple[tuple[Reason, ...], ...]  # all its reasons when no caution applies and it was not tried
+
+
+def plain_recommendation(p: TreatmentPlan, rank: int, stage: int) -> Recommended:
+    """The recommendation of an option nothing in the report concerns and nobody tried: its prepared reasons."""
+    return Recommended(p.treatment, rank, p.plain_because[stage], (), p.treatment.requires_clinician)
+
+
+def rank_decision(kept: list[TreatmentPlan] | tuple[TreatmentPlan, ...]) -> str:
+    """The rank step's trace decision: the options in rank order."""
+    return "order: " + (", ".join(p.treatment.id for p in kept) or "none")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ def answer(report: Report, kb: KnowledgeBase, ready: Prepared) -> Result:
 
     recommendations: tuple[Recommended, ...] = ()
     excluded: tuple[Excluded, ...] = ()
+    contraindicated: frozenset[str] = frozenset()  # the factors the exclusions' contraindications name
     tips: tuple[TipAdvice, ...] = ()
     if tri.level is Urgency.EMERGENCY:
         trace.add("emergency-short-circuit", {"level": tri.level.value}, "no treatments or tips: seek emergency care")
@@ -40,8 +41,9 @@ def answer(report: Report, kb: KnowledgeBase, ready: Prepared) -> Result:
             "urgent-hold", {"level": tri.level.value}, "all treatments held until same-day assessment; safety-net tips"
         )
     else:
-        recommendations, excluded = assess(report, factors, stages, tri, ready, trace)
-        tips = _tips(ready, factors, stages, frozenset(e.treatment.id for e in excluded))
+        recommendations, done = assess(report, factors, stages, tri, ready, trace)
+        excluded, contraindicated = done.excluded, done.contraindicated
+        tips = _tips(ready, factors, stages, done.excluded_ids)
         trace.add(
             "tips",
             {"stages": tuple(s.value for s in stages), "factors": tuple(factors.active())},
@@ -51,7 +53,7 @@ def answer(report: Report, kb: KnowledgeBase, ready: Prepared) -> Result:
     action = ready.actions[tri.level]
     if not report.red_flags_screened and tri.level is not Urgency.EMERGENCY:
         action = f"{say(Msg.NOT_SCREENED)} {action}"  # the screening comes first
-    triggers = _triggers(report, tri.level, recommendations, excluded, factors, ready)
+    triggers = _triggers(report, tri.level, recommendations, contraindicated, factors, ready)
     disclaimers = tuple(d for d in kb.disclaimers if d.trigger in triggers)
     trace.add(
         "disclaimers",
@@ -92,7 +94,7 @@ def _triggers(
     report: Report,
     level: Urgency,
     recommendations: tuple[Recommended, ...],
-    excluded: tuple[Excluded, ...],
+    contraindicated: frozenset[str],
     factors: Factors,
     ready: Prepared,
 ) -> tuple[DisclaimerTrigger, ...]:
@@ -105,7 +107,7 @@ def _triggers(
         (DisclaimerTrigger.BREASTFEEDING, "breastfeeding" in active),
         (DisclaimerTrigger.UNDER_16, UNDER_16 in active),
         (DisclaimerTrigger.CLINICIAN_OPTIONS, any(r.treatment.invasiveness in SPECIALIST for r in recommendations)),
-        (DisclaimerTrigger.CANNABIS_LAW, _cites_law(recommendations, excluded, active, ready.cannabis_laws)),
+        (DisclaimerTrigger.CANNABIS_LAW, _cites_law(recommendations, contraindicated, active, ready.cannabis_laws)),
         (DisclaimerTrigger.UNANSWERED, any(f != "red_flags_screened" for f in factors.unanswered)),
     )
     return tuple(trigger for trigger, on_ in on if on_)  # in a fixed order: the trace is the same in every process
@@ -113,18 +115,15 @@ def _triggers(
 
 def _cites_law(
     recommendations: tuple[Recommended, ...],
-    excluded: tuple[Excluded, ...],
+    contraindicated: frozenset[str],
     factors: dict[str, str],
     laws: frozenset[str],
 ) -> bool:
     active = laws.intersection(factors)
     if not active:
         return False  # cautions and contraindications only ever name active factors
-    return any(c.factor in active for r in recommendations for c in r.cautions) or any(
-        not active.isdisjoint(reason.factors)
-        for e in excluded
-        for reason in e.reasons
-        if reason.rule == "contraindications"
+    return not active.isdisjoint(contraindicated) or any(
+        c.factor in active for r in recommendations for c in r.cautions
     )
 
 

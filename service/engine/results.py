@@ -90,12 +90,14 @@ class Triage:
     action: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class TraceStep:
-    """One rule as evaluated: the inputs it read (name, value) and what it decided."""
+    """One rule as evaluated: the inputs it read (name -> value as shown) and what it decided. Its fields, in order,
+    are the documented trace step's: the presenter hands it to orjson as it is. Not frozen, unlike the shared parts of
+    an answer: each answer makes its own ~20 steps, and a frozen dataclass costs 3x as much to make."""
 
     rule: str
-    read: tuple[tuple[str, str], ...]
+    read: dict[str, str]
     decision: str
 
 
@@ -121,17 +123,15 @@ class Trace:
     steps: list[TraceStep] = field(default_factory=list)
 
     def add(self, rule: str, read: dict[str, object], decision: str) -> None:
-        shown = []
-        for name, value in read.items():
-            shown.append((name, value if type(value) is str else _show(value)))
-        self.steps.append(TraceStep(rule, tuple(shown), decision))
+        shown = {name: value if type(value) is str else _show(value) for name, value in read.items()}
+        self.steps.append(TraceStep(rule, shown, decision))
 
 
 def _show(value: object) -> str:
+    if type(value) is tuple:  # already in a deterministic order
+        return (", ".join(value) if type(value[0]) is str else ", ".join(map(str, value))) if value else "none"
     if value is None:
         return "not reported"
-    if isinstance(value, tuple):  # already in a deterministic order
-        return ", ".join(value) if value and type(value[0]) is str else ", ".join(map(str, value)) or "none"
     if isinstance(value, (set, frozenset)):
         return ", ".join(sorted(str(v) for v in value)) or "none"
     return str(value)

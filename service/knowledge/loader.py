@@ -92,9 +92,10 @@ def load_knowledge(root: Path | str | None = None) -> m.KnowledgeBase:
         "hazards",
         "phrases",
     )
-    index = {kind: _index(parts[kind], files[kind]) for kind in kinds}
+    index: dict[str, dict[Any, Any]] = {kind: _index(parts[kind], files[kind]) for kind in kinds}
     _index(parts["group_rules"], files["group_rules"])
     index["replaced"] = _replaced(parts["treatments"], index["treatments"])
+    index["factor_kinds"] = {kind: tuple(f for f in parts["factors"] if f.kind is kind) for kind in m.FactorKind}
     for key in ("treatments", "tips"):
         parts[key] = tuple(_verified(x, index["sources"]) for x in parts[key])
         index[key] = {x.id: x for x in parts[key]}

@@ -11,6 +11,7 @@ from service.engine.exclude import FILTER_RULES, baseline, criteria_met, exclusi
 from service.engine.factors import STAGE_SETS, current_ids, derive_factors, possible_stages
 from service.engine.models import Urgency
 from service.engine.plans import STAGE_INDEX, Rules
+from service.engine.prepared import Ranking
 from service.engine.recommend import _tips
 from service.engine.results import Excluded, TipAdvice, Trace
 from service.engine.triage import triage
@@ -76,15 +77,20 @@ def test_every_situation_a_report_reaches_was_prepared(engine, report):
     assert stages in STAGE_SETS
     case = situation(report, stages, ready)
     assert ready.baseline(case) == baseline(ready, case)
+    assert ready.ranking(case) == Ranking.of(baseline(ready, case), stages)
     assert ready.tips_for(stages) == tuple(t for t in ready.tips if t.stages.issuperset(stages))
 
 
 def test_the_prepared_data_is_read_only_and_a_missing_situation_is_an_error(engine):
     ready = engine.prepared["en"]
-    for mapping in (ready.baselines, ready.tips_by_stages, ready.actions, ready.by_factor, ready.by_tried):
+    mappings = (ready.baselines, ready.rankings, ready.tips_by_stages, ready.actions, ready.by_factor, ready.by_read)
+    for mapping in (*mappings, ready.by_tried):
         assert isinstance(mapping, MappingProxyType)
     assert len(ready.baselines) == len(STAGE_SETS) * len({opened for _, opened in ready.baselines})
+    assert ready.rankings.keys() == ready.baselines.keys()
     with pytest.raises(LookupError):
         ready.baseline(((), frozenset()))
+    with pytest.raises(LookupError):
+        ready.ranking(((), frozenset()))
     with pytest.raises(LookupError):
         ready.tips_for(())
