@@ -46,7 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app, ProblemApi(app), built)
     example = orjson.dumps(next(iter(REQUEST_EXAMPLES.values()))["value"])
     lane_posts: dict[str, tuple[Compute, bytes]] = {
-        recommendations.url_prefix: (partial(answer_plain, built.engine, built.catalog), example)
+        recommendations.url_prefix: (partial(answer_plain, built.engine, built.presenter), example)
     }  # computed by the lane
     init_edge(app, built.catalog, admission, lane_posts, large_bodies=cds_hooks.blp.url_prefix)
     return app

@@ -35,6 +35,7 @@ from service.ehr.loader import load_codes
 from service.ehr.lookup import MedicineIndex
 from service.engine import Engine
 from service.engine.models import KnowledgeBase
+from service.schemas.recommendations_presenter import Presenter
 from service.web.catalog import Catalog
 from service.web.ehr_auth import from_config
 from service.web.limits import RateLimits
@@ -70,7 +71,6 @@ PUBLISHERS = (  # each adds its resource's representations to the catalog
     red_flags.publish,
     factors.publish,
     questionnaire.publish,
-    recommendations.publish,
     sources.publish,
     reference.publish,
     safety.publish,
@@ -90,10 +90,12 @@ def build_state(config: Mapping[str, Any], kb: KnowledgeBase, keys: ApiKeys, lim
     fhir_index = FhirIndex(fhir.publish(catalog, base), base)
     codes = load_codes(kb)
     lookup = MedicineIndex.build(codes)
+    engine = Engine(kb, lookup.classes)
     return State(
         kb=kb,
-        engine=Engine(kb, lookup.classes),
+        engine=engine,
         catalog=catalog,
+        presenter=Presenter(engine, catalog),
         codes=codes,
         medicines=lookup,
         fhir=fhir_index,

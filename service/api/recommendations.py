@@ -1,6 +1,5 @@
 """POST /v1/recommendations: triage, ranked and excluded options, tips and disclaimers for one report."""
 
-from functools import partial
 from typing import Any, NoReturn
 
 import marshmallow as ma
@@ -16,10 +15,10 @@ from service.engine import Engine
 from service.engine.models import Report
 from service.schemas.problems import ProblemSchema
 from service.schemas.recommendations import RecommendationSchema
-from service.schemas.recommendations_presenter import PARTS, parts, present
+from service.schemas.recommendations_presenter import Presenter
 from service.schemas.report import RecommendationRequestSchema
 from service.web.args import lang_query
-from service.web.catalog import Catalog, language_headers
+from service.web.catalog import language_headers
 from service.web.problems import PROBLEM_JSON, flatten
 
 blp = Blueprint(
@@ -80,23 +79,18 @@ def _stand_in(name: str, item: Any, error: Any) -> Any:
     return STAND_IN_TRIED | valid
 
 
-def publish(cat: Catalog) -> None:
-    """Prepare the answer's per-treatment and per-tip parts in every language."""
-    cat.add(PARTS, partial(parts, cat.kb))
-
-
-def answer(report: Report, engine: Engine, cat: Catalog, lang: str) -> bytes:
+def answer(report: Report, engine: Engine, presenter: Presenter, lang: str) -> bytes:
     """The response body for a checked report."""
-    return orjson.dumps(present(engine.recommend(report, lang), cat, lang))
+    return presenter.write(engine.recommend(report, lang), lang)
 
 
-def answer_plain(engine: Engine, cat: Catalog, body: bytes) -> bytes | None:
+def answer_plain(engine: Engine, presenter: Presenter, body: bytes) -> bytes | None:
     """The fast lane's answer to a JSON body, in the default language; None whenever the view would answer otherwise."""
     try:
         report = REQUEST.load(orjson.loads(body))
         if engine.check(report):
             return None
-        return answer(report, engine, cat, cat.kb.languages[0])
+        return answer(report, engine, presenter, engine.kb.languages[0])
     except Exception:  # malformed, invalid or failing: the view answers (a documented error, or a problem+json 500)
         return None
 
@@ -136,4 +130,4 @@ class Recommendations(MethodView):
             abort(422, errors={"json": {field: [message] for field, message in problems}})
         lang = cat.language()
         headers = {"Cache-Control": "no-store"} | language_headers(lang, cat.fallback(lang))
-        return Response(answer(report, engine, cat, lang), mimetype="application/json", headers=headers)
+        return Response(answer(report, engine, state().presenter, lang), mimetype="application/json", headers=headers)

@@ -13,6 +13,7 @@ from service.ehr.fetch import Fetcher
 from service.ehr.lookup import MedicineIndex
 from service.engine import Engine
 from service.engine.models import KnowledgeBase
+from service.schemas.recommendations_presenter import Presenter
 from service.web.catalog import Catalog
 from service.web.ehr_auth import CdsAuth
 from service.web.limits import RateLimits
@@ -36,6 +37,7 @@ class State:
     kb: KnowledgeBase
     engine: Engine  # the knowledge prepared for recommend() in every language
     catalog: Catalog  # every content representation, serialised per language
+    presenter: Presenter  # writes recommendation answers from parts prepared per language
     codes: CodeMap  # EHR code maps (ICD-10-CM, SNOMED CT, RxNorm), checked against the knowledge
     medicines: MedicineIndex  # the code map's medicine names, brands and RxNorm codes (GET /v1/medicines)
     fhir: FhirIndex
