@@ -24,6 +24,8 @@ from service.schemas.report import RecommendationRequestSchema
 
 TYPICAL = "acute-uncomplicated"  # the example the P5 target (recommend() <= 200 us) is read on
 ID_LINE = re.compile(r"^id:\s*(\S+)\s*$", re.MULTILINE)
+EXERCISES = re.compile(r"^exercises:", re.MULTILINE)
+TRANSLATION_ID = re.compile(r"^- id:\s*(\S+)\s*$", re.MULTILINE)  # a translation file's record
 
 
 def reports() -> dict[str, Report]:
@@ -51,18 +53,23 @@ def per_call_us(report: Report, engine: Engine, rounds: int = 7, calls: int = 30
 
 
 def synthetic_knowledge(target: Path, factor: int) -> Path:
-    """A copy of the shipped data with every treatment file cloned `factor - 1` more times (ids `<id>-copy-N`)."""
+    """A copy of the shipped data with every treatment file cloned `factor - 1` more times (ids `<id>-copy-N`), and
+    its translation in every language with it (translations/<lang>/treatments/). Treatments with exercise pictures
+    stay single: an exercise id is unique across the knowledge, and each has its picture."""
     source = Path(str(default_root()))
     shutil.copytree(source, target, dirs_exist_ok=True)
-    folder = target / "treatments"
-    for path in sorted(folder.glob("*.yaml")):
-        text = path.read_text()
-        found = ID_LINE.search(text)
-        if not found:
-            raise SystemExit(f"{path.name}: no top-level `id:` line to clone")
-        for n in range(1, factor):
-            clone_id = f"{found.group(1)}-copy-{n}"
-            (folder / f"{clone_id}.yaml").write_text(ID_LINE.sub(f"id: {clone_id}", text, count=1))
+    pictured = {p.name for p in (target / "treatments").glob("*.yaml") if EXERCISES.search(p.read_text())}
+    folders = [target / "treatments", *sorted((target / "translations").glob("*/treatments"))]
+    for folder, pattern in zip(folders, [ID_LINE] + [TRANSLATION_ID] * len(folders), strict=False):
+        for path in sorted(p for p in folder.glob("*.yaml") if p.name not in pictured):
+            text = path.read_text()
+            found = pattern.search(text)
+            if not found:
+                raise SystemExit(f"{path}: no record `id:` line to clone")
+            for n in range(1, factor):
+                clone_id = f"{found.group(1)}-copy-{n}"
+                clone = pattern.sub(found.group(0).replace(found.group(1), clone_id), text, count=1)
+                (folder / f"{clone_id}.yaml").write_text(clone)
     return target
 
 
