@@ -124,10 +124,11 @@ class Recommendations(MethodView):
         ranks the options that fit, lists every other option with the reason, and adds tips, disclaimers and the
         trace of rules. Nothing sent is stored or logged; the response is `Cache-Control: no-store`.
         """
-        cat, engine = state().catalog, state().engine
-        problems = engine.check(report)
+        built = state()
+        problems = built.engine.check(report)
         if problems:
             abort(422, errors={"json": {field: [message] for field, message in problems}})
-        lang = cat.language()
-        headers = {"Cache-Control": "no-store"} | language_headers(lang, cat.fallback(lang))
-        return Response(answer(report, engine, state().presenter, lang), mimetype="application/json", headers=headers)
+        lang = built.catalog.language()
+        headers = {"Cache-Control": "no-store"} | language_headers(lang, built.catalog.fallback(lang))
+        body = answer(report, built.engine, built.presenter, lang)
+        return Response(body, mimetype="application/json", headers=headers)

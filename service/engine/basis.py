@@ -26,7 +26,7 @@ class Basis:
     by_invasiveness: PlanIndex
     by_preference: PlanIndex
     by_tried: PlanIndex  # a tried id -> the plan itself and the other members of its drug classes
-    by_read: Mapping[str, frozenset[str]]  # a factor -> the treatment ids whose rules read it (exclude or caution)
+    by_read: PlanIndex  # a factor -> the plans whose rules read it (to exclude or to caution)
     specialist: tuple[TreatmentPlan, ...]  # plans with criteria of their own, read from every report
     combination_factors: frozenset[str]  # every factor a medicine combination names
 
@@ -44,7 +44,7 @@ class Basis:
             _index((p.invasiveness, i) for i, p in enumerate(plans)),
             _index((pref, i) for i, p in enumerate(plans) for pref in p.treatment.avoid_if),
             _index(by_tried),
-            MappingProxyType(_readers(plans)),
+            _index((factor, i) for i, p in enumerate(plans) for factor in p.rules.reads),
             tuple(p for p in plans if p.criteria is not None),
             frozenset(f for c in kb.combinations for f in (*c.all_of, *c.any_of)),
         )
@@ -65,19 +65,8 @@ class Basis:
         return out
 
     def reading(self, factors: Iterable[str]) -> set[str]:
-        """The treatment ids whose rules read any of `factors` (what the report says concerns them)."""
-        out: set[str] = set()
-        for factor in factors:
-            out.update(self.by_read.get(factor, ()))
-        return out
-
-
-def _readers(plans: tuple[TreatmentPlan, ...]) -> dict[str, frozenset[str]]:
-    found: dict[str, set[str]] = {}
-    for p in plans:
-        for factor in p.rules.reads:
-            found.setdefault(factor, set()).add(p.treatment.id)
-    return {factor: frozenset(ids) for factor, ids in found.items()}
+        """The ids of the treatments whose rules read any of `factors` (what the report says concerns them)."""
+        return {self.treatments[i].treatment.id for factor in factors for i in self.by_read.get(factor, ())}
 
 
 def _index(pairs: Iterable[tuple[object, int]]) -> PlanIndex:
